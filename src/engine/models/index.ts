@@ -1,0 +1,9 @@
+export { BACKBONE_NAMES, type BackboneName, type BackboneSpec, type Preprocessing } from './types';
+export { PRESET_NAMES, PRESET_OUTPUTS, presetsFor, type PresetName } from './presets';
+export { backboneSpec, BACKBONES } from './backbones';
+export { buildModel, defaultFreezeOps, moduleTree, summarize, modelName } from './buildModel';
+export type { ModelConfig, ModelSummary, ModuleRow } from './buildModel';
+export { freeze, unfreeze, applyFreezeOps, type FreezeOp } from './freeze';
+export { walkTree, findModule, type ModuleNode } from './moduleTree';
+export { formatModulePath, modulePath, isWithin } from './modulePath';
+export { listBackbones } from './listBackbones';

@@ -1,0 +1,95 @@
+import * as tf from '@tensorflow/tfjs';
+import type { BackboneSpec, Trunk } from './types';
+import { dropout, flatten, linear, relu, sigmoid, torchConv2d } from './layers/torchLayers';
+import { adaptivePool2d } from './layers/AdaptivePool2d';
+
+/** Heads from the book's transfer-learning chapter, plus the backbone's own (`original`). */
+export const PRESET_NAMES = ['original', 'binary', 'keypoints', 'age-gender'] as const;
+export type PresetName = (typeof PRESET_NAMES)[number];
+
+/** Output names of each preset, in model output order; losses and metrics key on them. */
+export const PRESET_OUTPUTS: Record<PresetName, readonly string[]> = {
+  original: ['logits'],
+  binary: ['prob'],
+  keypoints: ['keypoints'],
+  'age-gender': ['age', 'gender'],
+};
+
+type HeadBuilder = (spec: BackboneSpec, trunk: Trunk) => tf.SymbolicTensor[];
+
+/**
+ * The book's keypoint / age-gender pooling: Conv2d(C, 512, 3) → MaxPool → ReLU → Flatten (2048 features at
+ * 224²). 'same' padding and an adaptive 2×2 max pool keep it at 2048 for any input size.
+ */
+function convPool(spec: BackboneSpec, trunk: Trunk): tf.SymbolicTensor {
+  const p = spec.poolModule;
+  let x = torchConv2d(trunk.output, `${p}.0`, { filters: 512, kernel: 3, padding: 1 });
+  x = adaptivePool2d({ name: `${p}.1`, outputSize: 2, mode: 'max' }).apply(x) as tf.SymbolicTensor;
+  x = relu(x, `${p}.2`);
+  return flatten(x, `${p}.3`);
+}
+
+/** The book's cats-vs-dogs head: AdaptiveAvgPool2d(1) → Flatten → 128 → ReLU → Dropout(0.2) → 1 → Sigmoid. */
+function binaryHead(spec: BackboneSpec, trunk: Trunk): tf.SymbolicTensor[] {
+  const h = spec.headModule;
+  let x = adaptivePool2d({ name: spec.poolModule, outputSize: 1, mode: 'avg' }).apply(trunk.output) as tf.SymbolicTensor;
+  x = flatten(x, `${h}.0`);
+  x = linear(x, `${h}.1`, 128);
+  x = relu(x, `${h}.2`);
+  x = dropout(x, `${h}.3`, 0.2);
+  x = linear(x, `${h}.4`, 1);
+  return [sigmoid(x, `${h}.5`)];
+}
+
+/** 68 (x, y) points in 0..1: 2048 → 512 → ReLU → Dropout(0.5) → 136 → Sigmoid. */
+function keypointsHead(spec: BackboneSpec, trunk: Trunk): tf.SymbolicTensor[] {
+  const h = spec.headModule;
+  let x = convPool(spec, trunk);
+  x = linear(x, `${h}.0`, 512);
+  x = relu(x, `${h}.1`);
+  x = dropout(x, `${h}.2`, 0.5);
+  x = linear(x, `${h}.3`, 136);
+  return [sigmoid(x, `${h}.4`)];
+}
+
+/** The book's ageGenderClassifier: a shared `intermediate` trunk, then `age_classifier` and `gender_classifier`. */
+function ageGenderHead(spec: BackboneSpec, trunk: Trunk): tf.SymbolicTensor[] {
+  const h = `${spec.headModule}.intermediate`;
+  let x = convPool(spec, trunk);
+  x = linear(x, `${h}.0`, 512);
+  x = relu(x, `${h}.1`);
+  x = dropout(x, `${h}.2`, 0.4);
+  x = linear(x, `${h}.3`, 128);
+  x = relu(x, `${h}.4`);
+  x = dropout(x, `${h}.5`, 0.4);
+  x = linear(x, `${h}.6`, 64);
+  x = relu(x, `${h}.7`);
+  const age = sigmoid(linear(x, `${spec.headModule}.age_classifier.0`, 1), `${spec.headModule}.age_classifier.1`);
+  const gender = sigmoid(linear(x, `${spec.headModule}.gender_classifier.0`, 1), `${spec.headModule}.gender_classifier.1`);
+  return [age, gender];
+}
+
+function originalHead(spec: BackboneSpec, trunk: Trunk): tf.SymbolicTensor[] {
+  if (!spec.originalHead) throw new Error(`${spec.name} has no original head; pick one of the book's presets`);
+  return [spec.originalHead.build(trunk)];
+}
+
+export const PRESET_HEADS: Record<PresetName, HeadBuilder> = {
+  original: originalHead,
+  binary: binaryHead,
+  keypoints: keypointsHead,
+  'age-gender': ageGenderHead,
+};
+
+/** Presets a backbone offers: the book's three everywhere, `original` where the backbone ships a head. */
+export function presetsFor(spec: BackboneSpec): PresetName[] {
+  return PRESET_NAMES.filter((p) => p !== 'original' || spec.originalHead !== undefined);
+}
+
+/** Container types of the heads' modules, for the tree. */
+export function headContainerType(spec: BackboneSpec, path: string): string | undefined {
+  if (path === spec.poolModule) return 'Sequential';
+  if (path === spec.headModule) return 'Sequential';
+  if (path.startsWith(spec.headModule + '.')) return 'Sequential';
+  return undefined;
+}

@@ -1,0 +1,50 @@
+import { useShallow } from 'zustand/react/shallow';
+import type { BackboneName, PresetName } from '../../engine/models';
+import { useStudio } from '../store';
+
+/** Backbone and preset (head) selects; a change rebuilds the model with the preset's freezing. */
+export function ModelPicker() {
+  const { catalog, config, chooseModel } = useStudio(
+    useShallow((s) => ({ catalog: s.catalog, config: s.modelConfig, chooseModel: s.chooseModel })),
+  );
+  const backbone = catalog?.backbones.find((b) => b.name === config?.backbone);
+  const presets = backbone?.presets ?? catalog?.presets ?? [];
+  const onBackbone = (name: BackboneName) => {
+    const offered = catalog?.backbones.find((b) => b.name === name)?.presets ?? [];
+    const preset = config && offered.includes(config.preset) ? config.preset : (offered.find((p) => p !== 'original') ?? offered[0]);
+    if (preset) void chooseModel(name, preset);
+  };
+  return (
+    <div className="picker">
+      <label className="field">
+        <span>Backbone</span>
+        <select
+          value={config?.backbone ?? ''}
+          disabled={!catalog}
+          onChange={(e) => onBackbone(e.target.value as BackboneName)}
+        >
+          {catalog?.backbones.map((b) => (
+            <option key={b.name} value={b.name}>
+              {b.title}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        <span>Preset</span>
+        <select
+          value={config?.preset ?? ''}
+          disabled={!catalog || !config}
+          onChange={(e) => config && void chooseModel(config.backbone, e.target.value as PresetName)}
+        >
+          {presets.map((p) => (
+            <option key={p} value={p}>
+              {p}
+            </option>
+          ))}
+        </select>
+      </label>
+      {backbone ? <span className="muted">input {backbone.inputSize}×{backbone.inputSize}</span> : null}
+    </div>
+  );
+}

@@ -1,0 +1,118 @@
+import { useEffect, useRef } from 'react';
+import { formatModulePath, type ModuleNode } from '../../engine/models';
+import { formatCount, formatShape } from '../formatCount';
+import { useStudio } from '../store';
+import { UndoButton } from './UndoButton';
+import { EXPAND_DEPTH } from '../store/uiSlice';
+import { trainState } from '../tree/trainState';
+
+function TrainToggle({ node }: { node: ModuleNode }) {
+  const state = trainState(node);
+  const ref = useRef<HTMLInputElement>(null);
+  const toggle = useStudio((s) => s.toggleModule);
+  const pending = useStudio((s) => s.pendingPath === node.path);
+  useEffect(() => {
+    if (ref.current) ref.current.indeterminate = state === 'mixed';
+  }, [state]);
+  return (
+    <input
+      ref={ref}
+      type="checkbox"
+      className="train-toggle"
+      checked={state === 'on'}
+      disabled={state === 'empty'}
+      aria-busy={pending || undefined}
+      aria-label={`Train ${formatModulePath(node.path)}`}
+      onChange={() => void toggle(node.path)}
+    />
+  );
+}
+
+function ModuleRow({ node, depth }: { node: ModuleNode; depth: number }) {
+  const open = useStudio((s) => s.expanded[node.path] ?? depth < EXPAND_DEPTH);
+  const setExpanded = useStudio((s) => s.setExpanded);
+  const label = formatModulePath(node.path);
+  const state = trainState(node);
+  const hasChildren = node.children.length > 0;
+  return (
+    <li data-testid={`module-${node.path}`} className={`module module-${state}`}>
+      <div className="row" style={{ paddingLeft: `${depth * 1.1 + 0.4}rem` }}>
+        {hasChildren ? (
+          <button
+            type="button"
+            className="twisty"
+            aria-expanded={open}
+            aria-label={`${open ? 'Collapse' : 'Expand'} ${label}`}
+            onClick={() => setExpanded(node.path, !open)}
+          >
+            {open ? '▾' : '▸'}
+          </button>
+        ) : (
+          <span className="twisty" aria-hidden />
+        )}
+        <TrainToggle node={node} />
+        <span className="path">{label}</span>
+        <span className="type">{node.type}</span>
+        <span className="shape">{formatShape(node.outputShape)}</span>
+        <span className="params" data-testid={`params-${node.path}`}>
+          {node.params === 0 ? (
+            '—'
+          ) : (
+            <>
+              <span className="trainable-count">{formatCount(node.trainableParams)}</span>
+              <span className="muted"> / {formatCount(node.params)}</span>
+            </>
+          )}
+        </span>
+      </div>
+      {hasChildren && open ? (
+        <ul role="group">
+          {node.children.map((child) => (
+            <ModuleRow key={child.path} node={child} depth={depth + 1} />
+          ))}
+        </ul>
+      ) : null}
+    </li>
+  );
+}
+
+/** The model's modules, torch-style, each with a train toggle and trainable / total parameters. */
+export function ModuleTree() {
+  const tree = useStudio((s) => s.modelView?.tree);
+  const status = useStudio((s) => s.modelStatus);
+  const error = useStudio((s) => s.modelError);
+  const config = useStudio((s) => s.modelConfig);
+  return (
+    <section className="tree-panel" aria-busy={status === 'building'} aria-labelledby="tree-title">
+      <div className="tree-bar">
+        <h2 id="tree-title">Modules</h2>
+        <p>Tick a module to train it, untick to freeze it; a parent takes everything inside it along.</p>
+        <UndoButton />
+      </div>
+      <div className="tree-head row" aria-hidden>
+        <span className="twisty" />
+        <span className="toggle-head">Train</span>
+        <span className="path">Module</span>
+        <span className="type">Type</span>
+        <span className="shape">Output</span>
+        <span className="params">Trainable / params</span>
+      </div>
+      {error ? (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      {status === 'building' || (!tree && status !== 'error') ? (
+        <div className="loading" role="status" data-testid="model-loading">
+          <span className="spinner" aria-hidden />
+          {config ? `Building ${config.backbone} + ${config.preset}…` : 'Starting…'}
+        </div>
+      ) : null}
+      {tree && status !== 'building' ? (
+        <ul className="tree" aria-label="Modules">
+          <ModuleRow node={tree} depth={0} />
+        </ul>
+      ) : null}
+    </section>
+  );
+}

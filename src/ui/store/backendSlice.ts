@@ -1,0 +1,53 @@
+import type { StateCreator } from 'zustand';
+import type { BackendChoice, BackendPreference } from '../../engine/backend';
+import { modelWorker } from '../workerClient';
+import type { StudioState } from './index';
+
+/** Folder the app serves tfjs-backend-wasm's binaries from (vite.config.ts's tfjsWasm plugin). */
+const TFJS_WASM_DIR = 'tfjs-wasm';
+
+export interface BackendSlice {
+  backendPreference: BackendPreference;
+  backendStatus: 'idle' | 'starting' | 'ready' | 'error';
+  backendChoice: BackendChoice | null;
+  backendError: string | null;
+  /** Starts a fresh worker on `preference`, then rebuilds the current model (with its freezing) there. */
+  startBackend(preference: BackendPreference): Promise<void>;
+  resetBackend(): void;
+}
+
+export const initialBackendState = {
+  backendPreference: 'auto' as BackendPreference,
+  backendStatus: 'idle' as BackendSlice['backendStatus'],
+  backendChoice: null as BackendChoice | null,
+  backendError: null as string | null,
+};
+
+let generation = 0;
+
+export const createBackendSlice: StateCreator<StudioState, [], [], BackendSlice> = (set, get) => ({
+  ...initialBackendState,
+
+  async startBackend(preference) {
+    const mine = ++generation;
+    set({ backendPreference: preference, backendStatus: 'starting', backendChoice: null, backendError: null });
+    modelWorker.restart();
+    try {
+      const wasmPath = new URL(`${import.meta.env.BASE_URL}${TFJS_WASM_DIR}/`, location.href).href;
+      const choice = await modelWorker.call((api) => api.init({ preference, wasmPath }));
+      if (mine !== generation) return;
+      set({ backendStatus: 'ready', backendChoice: choice });
+    } catch (e) {
+      if (mine !== generation) return;
+      set({ backendStatus: 'error', backendError: (e as Error).message ?? String(e) });
+      return;
+    }
+    await get().reloadModel();
+  },
+
+  resetBackend() {
+    generation++;
+    modelWorker.terminate();
+    set(initialBackendState);
+  },
+});

@@ -1,0 +1,21 @@
+import { create } from 'zustand';
+import { createBackendSlice, type BackendSlice } from './backendSlice';
+import { createModelSlice, type ModelSlice } from './modelSlice';
+import { createUiSlice, type UiSlice } from './uiSlice';
+
+/** The studio's one store: plain data (no tensors, workers or proxies) and the actions that change it. */
+export type StudioState = BackendSlice & ModelSlice & UiSlice;
+
+export const useStudio = create<StudioState>()((...a) => ({
+  ...createBackendSlice(...a),
+  ...createModelSlice(...a),
+  ...createUiSlice(...a),
+}));
+
+/** Back to a blank studio (tests). */
+export function resetStudio(): void {
+  const s = useStudio.getState();
+  s.resetBackend();
+  s.resetModel();
+  s.resetUi();
+}

@@ -1,0 +1,153 @@
+import type { StateCreator } from 'zustand';
+import { findModule, type BackboneName, type FreezeOp, type ModelConfig, type PresetName } from '../../engine/models';
+import type { ModelView } from '../../workers/model.worker';
+import { restoreOps } from '../tree/restoreOps';
+import { trainState } from '../tree/trainState';
+import { modelWorker, WorkerRestarted } from '../workerClient';
+import type { StudioState } from './index';
+
+/** What the worker offers: backbones (with their presets) and all preset names. */
+export interface Catalog {
+  backbones: { name: BackboneName; title: string; inputSize: number; presets: PresetName[] }[];
+  presets: PresetName[];
+}
+
+/** One toggle, and the ops that take the model back to just before it. */
+export interface UndoEntry {
+  op: FreezeOp;
+  restore: FreezeOp[];
+}
+
+export interface ModelSlice {
+  catalog: Catalog | null;
+  modelConfig: ModelConfig | null;
+  modelView: ModelView | null;
+  modelStatus: 'idle' | 'building' | 'ready' | 'error';
+  modelError: string | null;
+  /** Module whose toggle is on its way to the worker. */
+  pendingPath: string | null;
+  undoStack: UndoEntry[];
+  /** Builds backbone + preset with the preset's own freezing (the tree's clicks start over). */
+  chooseModel(backbone: BackboneName, preset: PresetName): Promise<void>;
+  /** Rebuilds the current config, clicks included (after a backend change); picks a default on first run. */
+  reloadModel(): Promise<void>;
+  /** Trains a module that is (partly) frozen, freezes one that trains. */
+  toggleModule(path: string): Promise<void>;
+  /** Takes back the last toggle. */
+  undoToggle(): Promise<void>;
+  resetModel(): void;
+}
+
+export const initialModelState = {
+  catalog: null as Catalog | null,
+  modelConfig: null as ModelConfig | null,
+  modelView: null as ModelView | null,
+  modelStatus: 'idle' as ModelSlice['modelStatus'],
+  modelError: null as string | null,
+  pendingPath: null as string | null,
+  undoStack: [] as UndoEntry[],
+};
+
+/** The model to show first: MobileNetV3 + binary where the zoo has it, else VGG16 + binary. */
+export function defaultModel(catalog: Catalog): ModelConfig {
+  const mobile = catalog.backbones.find((b) => b.name === 'mobilenet_v3' && b.presets.includes('binary'));
+  return { backbone: mobile ? 'mobilenet_v3' : 'vgg16', preset: 'binary', freezeOps: [] };
+}
+
+/** Model actions run one after another, each on the state the previous one left. */
+let chain: Promise<void> = Promise.resolve();
+function serial(task: () => Promise<void>): Promise<void> {
+  chain = chain.then(task, task);
+  return chain;
+}
+
+const message = (e: unknown) => (e as Error)?.message ?? String(e);
+
+export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (set, get) => {
+  /** Builds `config` in the worker; a failure is shown, not thrown. */
+  async function build(config: ModelConfig, keepHistory: boolean): Promise<void> {
+    set({ modelConfig: config, modelStatus: 'building', modelError: null, ...(keepHistory ? {} : { undoStack: [] }) });
+    try {
+      const catalog = get().catalog ?? (await modelWorker.call((api) => api.catalog()));
+      const view = await modelWorker.call((api) => api.buildModel(config));
+      if (get().modelConfig !== config) return; // a newer choice took over
+      set({ catalog, modelView: view, modelStatus: 'ready' });
+    } catch (e) {
+      if (e instanceof WorkerRestarted) return; // the new worker rebuilds it
+      if (get().modelConfig === config) set({ modelStatus: 'error', modelError: message(e) });
+    }
+  }
+
+  async function applyOps(ops: FreezeOp[]) {
+    return modelWorker.call((api) => api.applyFreezeOps(ops));
+  }
+
+  return {
+    ...initialModelState,
+
+    chooseModel: (backbone, preset) => serial(() => build({ backbone, preset, freezeOps: [] }, false)),
+
+    reloadModel: () =>
+      serial(async () => {
+        let config = get().modelConfig;
+        if (!config) {
+          try {
+            const catalog = await modelWorker.call((api) => api.catalog());
+            set({ catalog });
+            config = defaultModel(catalog);
+          } catch (e) {
+            set({ modelStatus: 'error', modelError: message(e) });
+            return;
+          }
+        }
+        await build(config, true);
+      }),
+
+    toggleModule: (path) =>
+      serial(async () => {
+        const { modelView: before, modelConfig, modelStatus } = get();
+        const node = before && findModule(before.tree, path);
+        if (!before || !node || !modelConfig || modelStatus !== 'ready' || trainState(node) === 'empty') return;
+        const op: FreezeOp = { op: trainState(node) === 'on' ? 'freeze' : 'unfreeze', path };
+        set({ pendingPath: path, modelError: null });
+        try {
+          const after = await applyOps([op]);
+          const entry: UndoEntry = { op, restore: restoreOps(before.tree, after.tree) };
+          set({
+            modelView: after,
+            modelConfig: { ...modelConfig, freezeOps: [...(modelConfig.freezeOps ?? []), op] },
+            undoStack: [...get().undoStack, entry],
+          });
+        } catch (e) {
+          if (!(e instanceof WorkerRestarted)) set({ modelError: message(e) });
+        } finally {
+          set({ pendingPath: null });
+        }
+      }),
+
+    undoToggle: () =>
+      serial(async () => {
+        const { undoStack, modelConfig, modelStatus } = get();
+        const entry = undoStack.at(-1);
+        if (!entry || !modelConfig || modelStatus !== 'ready') return;
+        set({ pendingPath: entry.op.path, modelError: null });
+        try {
+          const view = await applyOps(entry.restore);
+          set({
+            modelView: view,
+            modelConfig: { ...modelConfig, freezeOps: (modelConfig.freezeOps ?? []).slice(0, -1) },
+            undoStack: undoStack.slice(0, -1),
+          });
+        } catch (e) {
+          if (!(e instanceof WorkerRestarted)) set({ modelError: message(e) });
+        } finally {
+          set({ pendingPath: null });
+        }
+      }),
+
+    resetModel() {
+      chain = Promise.resolve();
+      set(initialModelState);
+    },
+  };
+};
