@@ -48,7 +48,12 @@ export default defineConfig({
     format: 'es',
     // tfjs-backend-wasm starts its pthreads from `wasmFactoryThreadedSimd.toString()`, which must still name
     // its closure variables (`_scriptDir`) as in the source: a minified worker breaks threaded wasm.
-    rolldownOptions: { output: { minify: false } },
+    rolldownOptions: {
+      output: { minify: false },
+      // engine/data has no module side effects: the data worker, which reads zips and decodes images, then
+      // leaves out the tensor helpers (and tfjs) that only the training worker uses.
+      treeshake: { moduleSideEffects: [{ test: /[\\/]src[\\/]engine[\\/]data[\\/]/, sideEffects: false }] },
+    },
   },
   server: { headers: isolation },
   preview: { headers: isolation },

@@ -3,6 +3,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import os from 'node:os';
+import { registerWasmGradKernels } from '../engine/backend';
 
 /** Backends the engine runs on in Node (tfjs-node is not used: it downloads a native library at install). */
 export const NODE_BACKENDS = ['cpu', 'wasm', 'webgpu'] as const;
@@ -18,6 +19,8 @@ let registered = false;
 async function registerNodeBackends(): Promise<void> {
   if (registered) return;
   registered = true;
+  // Silences the cpu backend's 'install tfjs-node' banner (tfjs-node needs a download, which this project avoids).
+  tf.enableProdMode();
   const wasmDir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
   setWasmPaths(wasmDir + path.sep);
   try {
@@ -44,6 +47,8 @@ export async function useBackend(name: NodeBackend): Promise<void> {
     const threads = Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     wasm.setThreadsCount?.(threads);
+    // tfjs-backend-wasm 4.22 has no conv backprop-filter kernels; training needs them.
+    registerWasmGradKernels();
   }
   const ok = await tf.setBackend(name);
   if (!ok) throw new Error(`tfjs backend '${name}' could not be initialised in Node`);

@@ -1,5 +1,6 @@
 import { BackendBadge } from './components/BackendBadge';
 import { BackendPicker } from './components/BackendPicker';
+import { DatasetPanel } from './components/DatasetPanel';
 import { ModelPicker } from './components/ModelPicker';
 import { ModuleTree } from './components/ModuleTree';
 import { ParamTotals } from './components/ParamTotals';
@@ -13,6 +14,7 @@ export function App() {
         <BackendPicker />
       </header>
       <main>
+        <DatasetPanel />
         <section className="toolbar" aria-label="Model">
           <ModelPicker />
           <ParamTotals />

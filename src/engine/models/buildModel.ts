@@ -13,6 +13,11 @@ export interface ModelConfig {
   inputSize?: number;
   /** Clicks in the tree, applied after the preset's default freezing. */
   freezeOps?: FreezeOp[];
+  /**
+   * 'pretrained' (default): the backbone's bundled weights where it has them (`loadPretrained`, done by the
+   * worker and the CLI after `buildModel`, which always makes fresh weights); 'random': random init.
+   */
+  weights?: 'pretrained' | 'random';
 }
 
 /** The freezing a preset starts from: the book freezes the whole pretrained trunk; the original head trains all. */

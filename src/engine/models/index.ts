@@ -7,3 +7,4 @@ export { freeze, unfreeze, applyFreezeOps, type FreezeOp } from './freeze';
 export { walkTree, findModule, type ModuleNode } from './moduleTree';
 export { formatModulePath, modulePath, isWithin } from './modulePath';
 export { listBackbones } from './listBackbones';
+export * from './weights';

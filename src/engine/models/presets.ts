@@ -17,13 +17,19 @@ export const PRESET_OUTPUTS: Record<PresetName, readonly string[]> = {
 
 type HeadBuilder = (spec: BackboneSpec, trunk: Trunk) => tf.SymbolicTensor[];
 
+/** The trunk's features as a preset head sees them: scaled where the spec asks (part of the pool module). */
+function headInput(spec: BackboneSpec, trunk: Trunk): tf.SymbolicTensor {
+  if (spec.featureScale === undefined) return trunk.output;
+  return tf.layers.rescaling({ scale: spec.featureScale, name: `${spec.poolModule}__scale` }).apply(trunk.output) as tf.SymbolicTensor;
+}
+
 /**
  * The book's keypoint / age-gender pooling: Conv2d(C, 512, 3) → MaxPool → ReLU → Flatten (2048 features at
  * 224²). 'same' padding and an adaptive 2×2 max pool keep it at 2048 for any input size.
  */
 function convPool(spec: BackboneSpec, trunk: Trunk): tf.SymbolicTensor {
   const p = spec.poolModule;
-  let x = torchConv2d(trunk.output, `${p}.0`, { filters: 512, kernel: 3, padding: 1 });
+  let x = torchConv2d(headInput(spec, trunk), `${p}.0`, { filters: 512, kernel: 3, padding: 1 });
   x = adaptivePool2d({ name: `${p}.1`, outputSize: 2, mode: 'max' }).apply(x) as tf.SymbolicTensor;
   x = relu(x, `${p}.2`);
   return flatten(x, `${p}.3`);
@@ -32,7 +38,7 @@ function convPool(spec: BackboneSpec, trunk: Trunk): tf.SymbolicTensor {
 /** The book's cats-vs-dogs head: AdaptiveAvgPool2d(1) → Flatten → 128 → ReLU → Dropout(0.2) → 1 → Sigmoid. */
 function binaryHead(spec: BackboneSpec, trunk: Trunk): tf.SymbolicTensor[] {
   const h = spec.headModule;
-  let x = adaptivePool2d({ name: spec.poolModule, outputSize: 1, mode: 'avg' }).apply(trunk.output) as tf.SymbolicTensor;
+  let x = adaptivePool2d({ name: spec.poolModule, outputSize: 1, mode: 'avg' }).apply(headInput(spec, trunk)) as tf.SymbolicTensor;
   x = flatten(x, `${h}.0`);
   x = linear(x, `${h}.1`, 128);
   x = relu(x, `${h}.2`);

@@ -48,6 +48,11 @@ export interface BackboneSpec {
   poolModule: string;
   /** Module name under which a preset's head goes (`classifier` on VGG, `fc` on ResNet). */
   headModule: string;
+  /**
+   * Multiplies the trunk's features before a preset head. The CenterNet MobileNetV3 ends without any
+   * normalization (pooled features reach ~60), which saturates the book's sigmoid heads at init.
+   */
+  featureScale?: number;
   /** The backbone's own head, if it has one. */
   originalHead?: OriginalHead;
   /** Display type of container modules (`features` → `Sequential`, `layer1.0` → `BasicBlock`). */

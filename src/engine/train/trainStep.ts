@@ -19,7 +19,7 @@ export function trainableVariables(model: tf.LayersModel): tf.Variable[] {
 export function trainStep(
   model: tf.LayersModel,
   optimizer: tf.Optimizer,
-  x: tf.Tensor,
+  x: tf.Tensor | tf.Tensor[],
   targets: tf.Tensor[],
   losses: OutputLoss[],
 ): tf.Scalar {

@@ -1,8 +1,10 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState, type DragEvent } from 'react';
 import { formatModulePath, type ModuleNode } from '../../engine/models';
 import { formatCount, formatShape } from '../formatCount';
 import { useStudio } from '../store';
 import { UndoButton } from './UndoButton';
+import { WeightsBadge } from './WeightsBadge';
+import { WeightsImport } from './WeightsImport';
 import { EXPAND_DEPTH } from '../store/uiSlice';
 import { trainState } from '../tree/trainState';
 
@@ -82,13 +84,42 @@ export function ModuleTree() {
   const status = useStudio((s) => s.modelStatus);
   const error = useStudio((s) => s.modelError);
   const config = useStudio((s) => s.modelConfig);
+  const importWeights = useStudio((s) => s.importWeights);
+  const [dragging, setDragging] = useState(false);
+  const weightsFile = (e: DragEvent) => [...e.dataTransfer.files].find((f) => f.name.endsWith('.safetensors'));
+  const onDragOver = (e: DragEvent) => {
+    if (![...e.dataTransfer.items].some((i) => i.kind === 'file')) return;
+    e.preventDefault();
+    setDragging(true);
+  };
+  const onDrop = async (e: DragEvent) => {
+    if (e.dataTransfer.files.length === 0) return;
+    e.preventDefault(); // a file dropped here must not open in the tab
+    setDragging(false);
+    const file = weightsFile(e);
+    if (!file) {
+      useStudio.setState({ modelError: 'The tree takes a .safetensors state dict; datasets go in the dataset box.' });
+      return;
+    }
+    await importWeights(await file.arrayBuffer(), file.name);
+  };
   return (
-    <section className="tree-panel" aria-busy={status === 'building'} aria-labelledby="tree-title">
+    <section
+      className={`tree-panel${dragging ? ' drop-target' : ''}`}
+      aria-busy={status === 'building'}
+      aria-labelledby="tree-title"
+      data-testid="tree-panel"
+      onDragOver={onDragOver}
+      onDragLeave={() => setDragging(false)}
+      onDrop={(e) => void onDrop(e)}
+    >
       <div className="tree-bar">
         <h2 id="tree-title">Modules</h2>
+        <WeightsBadge />
         <p>Tick a module to train it, untick to freeze it; a parent takes everything inside it along.</p>
         <UndoButton />
       </div>
+      <WeightsImport />
       <div className="tree-head row" aria-hidden>
         <span className="twisty" />
         <span className="toggle-head">Train</span>

@@ -1,15 +1,17 @@
 import { create } from 'zustand';
 import { createBackendSlice, type BackendSlice } from './backendSlice';
+import { createDatasetSlice, type DatasetSlice } from './datasetSlice';
 import { createModelSlice, type ModelSlice } from './modelSlice';
 import { createUiSlice, type UiSlice } from './uiSlice';
 
 /** The studio's one store: plain data (no tensors, workers or proxies) and the actions that change it. */
-export type StudioState = BackendSlice & ModelSlice & UiSlice;
+export type StudioState = BackendSlice & ModelSlice & UiSlice & DatasetSlice;
 
 export const useStudio = create<StudioState>()((...a) => ({
   ...createBackendSlice(...a),
   ...createModelSlice(...a),
   ...createUiSlice(...a),
+  ...createDatasetSlice(...a),
 }));
 
 /** Back to a blank studio (tests). */
@@ -18,4 +20,5 @@ export function resetStudio(): void {
   s.resetBackend();
   s.resetModel();
   s.resetUi();
+  s.resetDataset();
 }

@@ -1,5 +1,7 @@
+import { proxy, transfer } from 'comlink';
 import type { StateCreator } from 'zustand';
 import { findModule, type BackboneName, type FreezeOp, type ModelConfig, type PresetName } from '../../engine/models';
+import { fetchWeightsFile, weightsFileLabel } from '../weightsCache';
 import type { ModelView } from '../../workers/model.worker';
 import { restoreOps } from '../tree/restoreOps';
 import { trainState } from '../tree/trainState';
@@ -27,6 +29,10 @@ export interface ModelSlice {
   /** Module whose toggle is on its way to the worker. */
   pendingPath: string | null;
   undoStack: UndoEntry[];
+  /** Bytes of weights read so far, while bundled weights load or a weights file downloads. */
+  weightsProgress: { loaded: number; total: number | null } | null;
+  /** Where the last weights file came from: 'network', or 'cache' when IndexedDB had it. */
+  weightsFetchedFrom: 'network' | 'cache' | null;
   /** Builds backbone + preset with the preset's own freezing (the tree's clicks start over). */
   chooseModel(backbone: BackboneName, preset: PresetName): Promise<void>;
   /** Rebuilds the current config, clicks included (after a backend change); picks a default on first run. */
@@ -35,6 +41,10 @@ export interface ModelSlice {
   toggleModule(path: string): Promise<void>;
   /** Takes back the last toggle. */
   undoToggle(): Promise<void>;
+  /** Sets the model's weights from a torchvision-named `.safetensors` state dict (dropped on the tree). */
+  importWeights(bytes: ArrayBuffer, name: string): Promise<void>;
+  /** Fetches a `.safetensors` (IndexedDB-cached by URL) and imports it. */
+  fetchWeights(url: string): Promise<void>;
   resetModel(): void;
 }
 
@@ -46,6 +56,8 @@ export const initialModelState = {
   modelError: null as string | null,
   pendingPath: null as string | null,
   undoStack: [] as UndoEntry[],
+  weightsProgress: null as ModelSlice['weightsProgress'],
+  weightsFetchedFrom: null as ModelSlice['weightsFetchedFrom'],
 };
 
 /** The model to show first: MobileNetV3 + binary where the zoo has it, else VGG16 + binary. */
@@ -69,12 +81,27 @@ export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (
     set({ modelConfig: config, modelStatus: 'building', modelError: null, ...(keepHistory ? {} : { undoStack: [] }) });
     try {
       const catalog = get().catalog ?? (await modelWorker.call((api) => api.catalog()));
-      const view = await modelWorker.call((api) => api.buildModel(config));
+      const onProgress = proxy((p: { loaded: number; total: number }) => {
+        if (get().modelConfig === config) set({ weightsProgress: { loaded: p.loaded, total: p.total } });
+      });
+      const view = await modelWorker.call((api) => api.buildModel(config, onProgress));
       if (get().modelConfig !== config) return; // a newer choice took over
-      set({ catalog, modelView: view, modelStatus: 'ready' });
+      set({ catalog, modelView: view, modelStatus: 'ready', weightsProgress: null });
     } catch (e) {
       if (e instanceof WorkerRestarted) return; // the new worker rebuilds it
-      if (get().modelConfig === config) set({ modelStatus: 'error', modelError: message(e) });
+      if (get().modelConfig === config) set({ modelStatus: 'error', modelError: message(e), weightsProgress: null });
+    }
+  }
+
+  /** Hands a state dict to the worker (the buffer is transferred, not copied). */
+  async function importInto(bytes: ArrayBuffer, name: string): Promise<void> {
+    if (get().modelStatus !== 'ready') return;
+    set({ modelStatus: 'building', modelError: null });
+    try {
+      const view = await modelWorker.call((api) => api.importSafetensors(transfer(bytes, [bytes]), name));
+      set({ modelView: view, modelStatus: 'ready' });
+    } catch (e) {
+      if (!(e instanceof WorkerRestarted)) set({ modelStatus: 'ready', modelError: message(e) });
     }
   }
 
@@ -142,6 +169,20 @@ export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (
           if (!(e instanceof WorkerRestarted)) set({ modelError: message(e) });
         } finally {
           set({ pendingPath: null });
+        }
+      }),
+
+    importWeights: (bytes, name) => serial(() => importInto(bytes, name)),
+
+    fetchWeights: (url) =>
+      serial(async () => {
+        set({ modelError: null, weightsProgress: { loaded: 0, total: null }, weightsFetchedFrom: null });
+        try {
+          const { bytes, fromCache } = await fetchWeightsFile(url, (loaded, total) => set({ weightsProgress: { loaded, total } }));
+          set({ weightsFetchedFrom: fromCache ? 'cache' : 'network', weightsProgress: null });
+          await importInto(bytes, weightsFileLabel(url));
+        } catch (e) {
+          set({ modelError: message(e), weightsProgress: null });
         }
       }),
 

@@ -137,6 +137,7 @@ export const mobilenetV3: BackboneSpec = {
   inputSize: 512,
   minInputSize: 32,
   preprocessing: { kind: 'raw' },
+  featureScale: 1 / 32,
   buildTrunk,
   trunkModules: ['Conv', ...BLOCKS.map((_, i) => blockName(i))],
   poolModule: 'avgpool',

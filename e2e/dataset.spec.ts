@@ -1,0 +1,140 @@
+import { expect, test, type Page } from '@playwright/test';
+import { readFile } from 'node:fs/promises';
+
+/** The real datasets, beside the repository (see ../shared/datasets/README.md). */
+const SHARED = new URL('../../shared/datasets/', import.meta.url).pathname;
+
+/** The dataset fields of the store the e2e build exposes. */
+interface DatasetView {
+  datasetStatus: string;
+  datasetReport: {
+    layout: string;
+    splits: Record<string, { count: number; classes?: Record<string, number>; points?: number; genders?: Record<string, number> }>;
+    problems: unknown[];
+  } | null;
+  datasetItems: { split: string; points?: number[] }[];
+}
+
+const state = (page: Page) =>
+  page.evaluate(() => {
+    const s = (window as unknown as { __store: { getState(): DatasetView } }).__store.getState();
+    return { datasetStatus: s.datasetStatus, datasetReport: s.datasetReport, datasetItems: s.datasetItems };
+  });
+
+async function waitForDataset(page: Page) {
+  await expect.poll(async () => (await state(page)).datasetStatus, { timeout: 60_000 }).toBe('ready');
+}
+
+/** Drops `file` on the drop zone as a real DataTransfer holding one File. */
+async function dropFile(page: Page, file: string, name: string) {
+  const base64 = (await readFile(file)).toString('base64');
+  const dataTransfer = await page.evaluateHandle(
+    ({ base64, name }) => {
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([bytes], name, { type: 'application/zip' }));
+      return transfer;
+    },
+    { base64, name },
+  );
+  await page.getByTestId('drop-zone').dispatchEvent('drop', { dataTransfer });
+}
+
+test('drop cats-dogs.zip: 300 train thumbnails with their labels and a 150/150 histogram', async ({ page }) => {
+  await test.step('open the studio: the drop zone and samples are on the first screen', async () => {
+    await page.goto('/');
+    await expect(page.getByTestId('drop-zone')).toBeVisible();
+    await expect(page.getByRole('group', { name: 'Try a sample' }).getByRole('button')).toHaveCount(3);
+  });
+
+  await test.step('drop the zip: image folders, binary, train 300 / test 100, no problems', async () => {
+    await dropFile(page, SHARED + 'cats-dogs.zip', 'cats-dogs.zip');
+    await waitForDataset(page);
+    await expect(page.getByTestId('dataset-layout')).toHaveText('Image folders');
+    await expect(page.getByTestId('split-train')).toHaveText('train: 300');
+    await expect(page.getByTestId('split-test')).toHaveText('test: 100');
+    await expect(page.getByTestId('problems')).toContainText('No problems found');
+  });
+
+  await test.step('the histogram shows 150 cats and 150 dogs in train', async () => {
+    await expect(page.getByTestId('hist-train-cats')).toContainText('150');
+    await expect(page.getByTestId('hist-train-dogs')).toContainText('150');
+    await expect(page.getByTestId('hist-test-cats')).toContainText('50');
+  });
+
+  await test.step('the grid holds 300 train thumbnails, labelled, virtualized, drawn from the zip', async () => {
+    await expect(page.getByTestId('grid-count')).toHaveText('300 images');
+    const thumbs = page.getByTestId('thumb');
+    await expect(thumbs.first()).toHaveAttribute('data-path', /^train\/cats\//);
+    await expect(thumbs.first().getByTestId('thumb-label')).toHaveText('cats');
+    await expect(thumbs.first().getByTestId('thumb-image')).toHaveAttribute('href', /^blob:/);
+    expect(await thumbs.count()).toBeLessThan(300); // only rows on screen are in the page
+    await page.getByTestId('thumbnail-grid').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    const last = page.locator('[data-testid=thumb][data-path="train/dogs/dog.987.jpg"]');
+    await expect(last.getByTestId('thumb-label')).toHaveText('dogs');
+    await expect(last.getByTestId('thumb-image')).toHaveAttribute('href', /^blob:/);
+    const items = (await state(page)).datasetItems.filter((i) => i.split === 'train');
+    expect(items).toHaveLength(300);
+  });
+});
+
+test('pick facial-keypoints.zip: a thumbnail with 68 dots coloured by face group', async ({ page }) => {
+  await page.goto('/');
+  await test.step('pick the zip', async () => {
+    await page.getByTestId('zip-input').setInputFiles(SHARED + 'facial-keypoints.zip');
+    await waitForDataset(page);
+    await expect(page.getByTestId('dataset-layout')).toHaveText('Keypoints CSV');
+    await expect(page.getByTestId('split-training')).toHaveText('training: 400');
+    await expect(page.getByTestId('split-test')).toHaveText('test: 100');
+  });
+
+  await test.step('the first thumbnail has 68 dots: 17 jaw, 10 brows, 9 nose, 12 eyes, 20 lips', async () => {
+    const thumb = page.getByTestId('thumb').first();
+    await expect(thumb.getByTestId('thumb-image')).toHaveAttribute('href', /^blob:/);
+    await expect(thumb.locator('circle')).toHaveCount(68);
+    for (const [group, n] of [['jaw', 17], ['brows', 10], ['nose', 9], ['eyes', 12], ['lips', 20]] as const) {
+      await expect(thumb.locator(`circle.kp-${group}`)).toHaveCount(n);
+    }
+    // The dots lie on the image: every centre inside its viewBox.
+    const inside = await thumb.locator('svg').evaluate((svg) => {
+      const box = (svg as SVGSVGElement).viewBox.baseVal;
+      return Array.from(svg.querySelectorAll('circle')).every((c) => {
+        const x = Number(c.getAttribute('cx'));
+        const y = Number(c.getAttribute('cy'));
+        return x >= 0 && y >= 0 && x <= box.width && y <= box.height;
+      });
+    });
+    expect(inside).toBe(true);
+  });
+});
+
+test('the three sample buttons load their samples', async ({ page }) => {
+  await page.goto('/');
+  const samples = page.getByRole('group', { name: 'Try a sample' });
+
+  await test.step('Cats vs dogs', async () => {
+    await samples.getByRole('button', { name: 'Cats vs dogs' }).click();
+    await waitForDataset(page);
+    await expect(page.getByTestId('dataset-name')).toHaveText('cats-dogs.zip');
+    await expect(page.getByTestId('hist-train-cats')).toContainText('40');
+    await expect(page.getByTestId('thumb').first().getByTestId('thumb-label')).toHaveText('cats');
+  });
+
+  await test.step('Facial keypoints', async () => {
+    await samples.getByRole('button', { name: 'Facial keypoints' }).click();
+    await expect(page.getByTestId('dataset-name')).toHaveText('facial-keypoints.zip');
+    await waitForDataset(page);
+    await expect(page.getByTestId('split-training')).toHaveText('training: 60');
+    await expect(page.getByTestId('thumb').first().locator('circle')).toHaveCount(68);
+  });
+
+  await test.step('Age + gender', async () => {
+    await samples.getByRole('button', { name: 'Age + gender' }).click();
+    await expect(page.getByTestId('dataset-name')).toHaveText('age-gender.zip');
+    await waitForDataset(page);
+    await expect(page.getByTestId('dataset-layout')).toHaveText('Age + gender CSV');
+    await expect(page.getByTestId('hist-train-Male')).toContainText('40');
+    await expect(page.getByTestId('hist-train-Female')).toContainText('40');
+    await expect(page.getByTestId('thumb').first().getByTestId('thumb-label')).toHaveText(/^\d+(\.\d)? y · (Male|Female)$/);
+  });
+});

@@ -1,0 +1,69 @@
+import { inspectJson, LAYOUT_NAMES, scanDataset, type DatasetReport, type LayoutName } from '../engine/data';
+import { parseCommandArgs, UsageError } from './args';
+import { openDataset } from './openDataset';
+import { sharpDecoder } from './sharpDecoder';
+
+const USAGE = `transfer-studio inspect --data <dataset.zip|folder> [--layout <${LAYOUT_NAMES.join('|')}>] [--json]`;
+
+/**
+ * `transfer-studio inspect`: reads a dataset zip (or folder) with the same engine as the studio, decodes every
+ * image once, and prints the layout, counts per split and class (or point count) and the problems list.
+ * Exit status 0 when a dataset was found, 1 when none was.
+ */
+export async function inspectCommand(args: string[]): Promise<number> {
+  const { values } = parseCommandArgs(
+    args,
+    { data: { type: 'string' }, layout: { type: 'string' }, json: { type: 'boolean', default: false } },
+    USAGE,
+  );
+  if (!values.data) throw new UsageError(`--data is required\nusage: ${USAGE}`);
+  if (values.layout && !(LAYOUT_NAMES as readonly string[]).includes(values.layout)) {
+    throw new UsageError(`unknown layout '${values.layout}'\nusage: ${USAGE}`);
+  }
+  const { archive, close } = await openDataset(values.data);
+  let report: DatasetReport;
+  try {
+    ({ report } = await scanDataset(archive, { decoder: sharpDecoder, layout: values.layout as LayoutName | undefined }));
+  } finally {
+    await close();
+  }
+  process.stdout.write(values.json ? JSON.stringify(inspectJson(report), null, 2) + '\n' : formatReport(report));
+  return report.layout ? 0 : 1;
+}
+
+/** The report as text: layout, a table of counts per split, image sizes, problems. */
+export function formatReport(r: DatasetReport): string {
+  const lines: string[] = [];
+  const what =
+    r.task === 'binary' || r.task === 'multiclass'
+      ? `${r.task}: ${r.classes!.join(', ')}`
+      : r.task === 'keypoints'
+        ? `${r.points} keypoints`
+        : r.task ?? 'nothing usable';
+  lines.push(`${r.name}: ${r.layout ?? 'no dataset'} (${what})`);
+  if (r.ambiguous) lines.push(`  also fits: ${r.candidates.slice(1).join(', ')} (choose with --layout)`);
+  const columns = r.classes ?? (r.task === 'age-gender' ? ['Male', 'Female', 'ages'] : []);
+  const rows = Object.entries(r.splits).map(([name, s]) => [
+    name,
+    String(s.count),
+    ...(r.classes
+      ? r.classes.map((c) => String(s.classes?.[c] ?? 0))
+      : r.task === 'age-gender'
+        ? [String(s.genders?.Male ?? 0), String(s.genders?.Female ?? 0), s.ages ? `${s.ages.min}–${s.ages.max}` : '']
+        : []),
+  ]);
+  if (rows.length) {
+    const head = ['split', 'count', ...columns];
+    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+    const line = (c: string[]) => '  ' + c.map((v, i) => (i === 0 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  ');
+    lines.push(line(head), ...rows.map(line));
+  }
+  if (r.imageSize) {
+    const { minWidth, maxWidth, minHeight, maxHeight } = r.imageSize;
+    lines.push(`images: ${minWidth}–${maxWidth} px wide, ${minHeight}–${maxHeight} px high`);
+  }
+  lines.push(`${r.skipped} skipped, ${r.ignored} other files ignored`);
+  lines.push(r.problems.length ? `problems (${r.problems.length}):` : 'problems: none');
+  for (const p of r.problems) lines.push(`  ${p.file}${p.row !== undefined ? `:${p.row}` : ''}: ${p.reason}`);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,105 @@
+import type { StateCreator } from 'zustand';
+import type { DatasetItem, DatasetReport, LayoutName, ScanProgress } from '../../engine/data';
+import type { DatasetSource } from '../../workers/data.worker';
+import { dataWorker } from '../dataWorkerClient';
+import type { StudioState } from './index';
+
+/** The sample datasets in `public/samples/` (subsets of the shared zips), by file name without `.zip`. */
+export const SAMPLES = [
+  { name: 'cats-dogs', title: 'Cats vs dogs' },
+  { name: 'facial-keypoints', title: 'Facial keypoints' },
+  { name: 'age-gender', title: 'Age + gender' },
+] as const;
+export type SampleName = (typeof SAMPLES)[number]['name'];
+
+export interface DatasetSlice {
+  datasetStatus: 'idle' | 'reading' | 'ready' | 'error';
+  /** What is being read or was read (zip or folder name). */
+  datasetName: string | null;
+  datasetProgress: ScanProgress | null;
+  datasetReport: DatasetReport | null;
+  datasetItems: DatasetItem[];
+  datasetError: string | null;
+  /** Split shown in the thumbnail grid. */
+  viewSplit: string | null;
+  /** Reads a zip (dropped, picked) or a dropped folder's files. */
+  openDataset(source: DatasetSource): Promise<void>;
+  /** Fetches and reads one of the samples. */
+  openSample(name: SampleName): Promise<void>;
+  /** Reads the current dataset again as `layout` (the user's answer when detection was ambiguous). */
+  chooseLayout(layout: LayoutName): Promise<void>;
+  setViewSplit(split: string): void;
+  resetDataset(): void;
+}
+
+export const initialDatasetState = {
+  datasetStatus: 'idle' as DatasetSlice['datasetStatus'],
+  datasetName: null as string | null,
+  datasetProgress: null as ScanProgress | null,
+  datasetReport: null as DatasetReport | null,
+  datasetItems: [] as DatasetItem[],
+  datasetError: null as string | null,
+  viewSplit: null as string | null,
+};
+
+/** The open dataset's bytes (a File or Blob): kept here, not in the store, which holds plain data only. */
+let currentSource: DatasetSource | null = null;
+let generation = 0;
+
+/** The source of the open dataset, for the training worker to read batches from. */
+export function datasetSource(): DatasetSource | null {
+  return currentSource;
+}
+
+export const createDatasetSlice: StateCreator<StudioState, [], [], DatasetSlice> = (set) => {
+  async function read(source: DatasetSource, layout?: LayoutName): Promise<void> {
+    const mine = ++generation;
+    currentSource = source;
+    set({
+      ...initialDatasetState,
+      datasetStatus: 'reading',
+      datasetName: source.name,
+    });
+    try {
+      const index = await dataWorker.open(source, layout, (p) => {
+        if (mine === generation) set({ datasetProgress: p });
+      });
+      if (mine !== generation) return;
+      const splits = Object.keys(index.report.splits);
+      set({
+        datasetStatus: 'ready',
+        datasetReport: index.report,
+        datasetItems: index.items,
+        viewSplit: splits[0] ?? null,
+      });
+    } catch (e) {
+      if (mine === generation) set({ datasetStatus: 'error', datasetError: (e as Error)?.message ?? String(e) });
+    }
+  }
+
+  return {
+    ...initialDatasetState,
+    openDataset: (source) => read(source),
+    async openSample(name) {
+      const file = `${name}.zip`;
+      set({ ...initialDatasetState, datasetStatus: 'reading', datasetName: file });
+      try {
+        const response = await fetch(`${import.meta.env.BASE_URL}samples/${file}`);
+        if (!response.ok) throw new Error(`could not load the sample ${file} (HTTP ${response.status})`);
+        await read({ kind: 'zip', name: file, blob: await response.blob() });
+      } catch (e) {
+        set({ datasetStatus: 'error', datasetError: (e as Error).message });
+      }
+    },
+    async chooseLayout(layout) {
+      if (currentSource) await read(currentSource, layout);
+    },
+    setViewSplit: (split) => set({ viewSplit: split }),
+    resetDataset() {
+      generation++;
+      currentSource = null;
+      dataWorker.clearThumbnails();
+      set(initialDatasetState);
+    },
+  };
+};
