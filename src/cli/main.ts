@@ -1,10 +1,12 @@
 import { UsageError } from './args';
 import { summaryCommand } from './commands/summary';
+import { inspectCommand } from './inspect';
 
 type Command = (argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; help: string }> = {
   summary: { run: summaryCommand, help: 'print the module tree with trainable / total parameters' },
+  inspect: { run: inspectCommand, help: 'show the detected dataset layout, counts and problems' },
 };
 
 const USAGE = `usage: transfer-studio <command> [options]\n\ncommands:\n${Object.entries(COMMANDS)

@@ -1,7 +1,7 @@
-import * as tf from '@tensorflow/tfjs';
 import {
   BACKBONE_NAMES,
   PRESET_NAMES,
+  backboneSpec,
   buildModel,
   formatModulePath,
   summarize,
@@ -12,10 +12,12 @@ import {
 } from '../../engine/models';
 import { parseCommandArgs, UsageError } from '../args';
 import { useBackend } from '../nodeBackends';
+import { loadWeightsOption } from '../weightsOption';
+import { formatWeightsInfo } from '../../engine/models';
 
 const USAGE =
   'transfer-studio summary --backbone <' + BACKBONE_NAMES.join('|') + '> [--preset <' + PRESET_NAMES.join('|') +
-  '>] [--input-size N] [--freeze PATH]... [--unfreeze PATH]... [--depth N] [--json]';
+  '>] [--input-size N] [--weights pretrained|random|FILE|URL] [--freeze PATH]... [--unfreeze PATH]... [--depth N] [--json]';
 
 const n = (v: number) => v.toLocaleString('en-US');
 
@@ -68,6 +70,7 @@ export async function summaryCommand(argv: string[]): Promise<number> {
       freeze: { type: 'string', multiple: true },
       unfreeze: { type: 'string', multiple: true },
       depth: { type: 'string' },
+      weights: { type: 'string' },
       json: { type: 'boolean', default: false },
     },
     USAGE,
@@ -80,16 +83,17 @@ export async function summaryCommand(argv: string[]): Promise<number> {
   const inputSize = values['input-size'] ? Number(values['input-size']) : undefined;
   const model = buildModel({ backbone, preset, inputSize, freezeOps: freezeOpsInOrder(argv) });
   try {
+    const weights = await loadWeightsOption(model, backboneSpec(backbone), values.weights);
     const summary = summarize(model);
     if (values.json) {
-      process.stdout.write(JSON.stringify(summary) + '\n');
+      // `pretrained` and `source` sit at the top level, next to the counts.
+      process.stdout.write(JSON.stringify({ ...summary, ...weights }) + '\n');
     } else {
       const depth = values.depth === undefined ? Infinity : Number(values.depth);
-      process.stdout.write(formatSummary(model.name, summary, depth) + '\n');
+      process.stdout.write(`${formatSummary(model.name, summary, depth)}\nWeights: ${formatWeightsInfo(weights)}\n`);
     }
   } finally {
     model.dispose();
   }
-  void tf;
   return 0;
 }

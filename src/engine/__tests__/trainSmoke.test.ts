@@ -15,6 +15,13 @@ const PRESET_LOSSES: Record<BookPreset, OutputLoss[]> = {
   'age-gender': [{ loss: 'l1' }, { loss: 'bce' }],
 };
 const BOOK_PRESETS = Object.keys(PRESET_LOSSES) as BookPreset[];
+/**
+ * Software WebGPU (SwiftShader) needs about a minute for 20 steps of the keypoints / age-gender heads (a 512→512
+ * 3×3 conv and 3.5 M parameters under Adam), so `npm test` runs the binary head there and `npm run test:slow`
+ * (SLOW=1) runs every preset.
+ */
+const presetsOn = (backend: NodeBackend): BookPreset[] =>
+  backend === 'webgpu' && !process.env.SLOW ? ['binary'] : BOOK_PRESETS;
 
 function trainableSnapshot(model: tf.LayersModel, path: string): tf.Tensor[] {
   return model.layers.filter((l) => l.name.startsWith(path)).flatMap((l) => l.trainableWeights.map((w) => w.read().clone()));
@@ -74,9 +81,9 @@ describe.each(['cpu', 'webgpu'] as NodeBackend[])('training on %s', (backend) =>
   afterAll(() => tf.disposeVariables());
 
   describe.each(BACKBONE_NAMES)('%s', (backbone) => {
-    it.each(BOOK_PRESETS)('lowers the %s loss over 20 steps on a fixed batch', (preset) =>
+    it.each(presetsOn(backend))('lowers the %s loss over 20 steps on a fixed batch', (preset) =>
       withModel(backbone, preset, [], async (model, size) => {
-        const { before, after } = await train(model, backbone, preset, size, 20, 1e-3);
+        const { before, after } = await train(model, backbone, preset, size, 20, 1e-4);
         expect(Number.isFinite(after)).toBe(true);
         expect(after).toBeLessThan(before);
       })(),
@@ -89,7 +96,12 @@ describe.each(['cpu', 'webgpu'] as NodeBackend[])('training on %s', (backend) =>
         const { after: loss } = await train(model, backbone, 'binary', size, 1, 1e-3);
         expect(Number.isFinite(loss)).toBe(true);
         const after = trainableSnapshot(model, LAST_BLOCK[backbone]);
-        const moved = tf.tidy(() => after.map((w, i) => w.sub(initial[i]).abs().max().dataSync()[0]));
+        const moved = await Promise.all(after.map(async (w, i) => {
+          const d = tf.tidy(() => w.sub(initial[i]).abs().max());
+          const [value] = await d.data();
+          d.dispose();
+          return value;
+        }));
         // Every weight tensor of the block got a gradient (a missing kernel would have thrown or left zeros).
         expect(moved.filter((d) => d > 0).length).toBe(moved.length);
         tf.dispose([initial, after]);

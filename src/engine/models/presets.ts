@@ -38,7 +38,8 @@ function convPool(spec: BackboneSpec, trunk: Trunk): tf.SymbolicTensor {
 /** The book's cats-vs-dogs head: AdaptiveAvgPool2d(1) → Flatten → 128 → ReLU → Dropout(0.2) → 1 → Sigmoid. */
 function binaryHead(spec: BackboneSpec, trunk: Trunk): tf.SymbolicTensor[] {
   const h = spec.headModule;
-  let x = adaptivePool2d({ name: spec.poolModule, outputSize: 1, mode: 'avg' }).apply(headInput(spec, trunk)) as tf.SymbolicTensor;
+  const features = headInput(spec, trunk);
+  let x = adaptivePool2d({ name: spec.poolModule, outputSize: 1, mode: 'avg' }).apply(features) as tf.SymbolicTensor;
   x = flatten(x, `${h}.0`);
   x = linear(x, `${h}.1`, 128);
   x = relu(x, `${h}.2`);

@@ -1,0 +1,67 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const BIN = path.resolve(__dirname, '../../../bin/transfer-studio.mjs');
+
+/** Runs the real CLI entry (`npx transfer-studio …` resolves to the same file) and parses its JSON. */
+function summaryJson(...args: string[]) {
+  const out = execFileSync(process.execPath, [BIN, 'summary', ...args, '--json'], { encoding: 'utf8' });
+  return JSON.parse(out) as { total: number; trainable: number; nonTrainable: number; modules: { path: string; trainableParams: number }[] };
+}
+
+describe('transfer-studio summary', () => {
+  it('prints the book figures for vgg16 + binary with features frozen', () => {
+    const s = summaryJson('--backbone', 'vgg16', '--preset', 'binary', '--freeze', 'features');
+    expect(s.total).toBe(14_780_481);
+    expect(s.trainable).toBe(65_793);
+    expect(s.nonTrainable).toBe(14_714_688);
+  });
+
+  it('prints 65,793 of 11,242,305 for resnet18 + binary', () => {
+    const s = summaryJson('--backbone', 'resnet18', '--preset', 'binary');
+    expect([s.total, s.trainable]).toEqual([11_242_305, 65_793]);
+  });
+
+  it.each([
+    ['vgg16', 138_357_544],
+    ['resnet18', 11_689_512],
+    ['resnet34', 21_797_672],
+  ])('counts torchvision parameters for %s with its original head', (backbone, total) => {
+    const s = summaryJson('--backbone', backbone, '--preset', 'original');
+    expect(s.total).toBe(total);
+    expect(s.trainable).toBe(total);
+  });
+
+  it('applies --unfreeze after --freeze, in command-line order', () => {
+    const s = summaryJson('--backbone', 'vgg16', '--preset', 'binary', '--freeze', 'features', '--unfreeze', 'features.28');
+    expect(s.trainable).toBe(65_793 + 2_359_808);
+    expect(s.modules.find((m) => m.path === 'features.28')?.trainableParams).toBe(2_359_808);
+  });
+
+  it('prints the keypoints and age-gender heads on every backbone', () => {
+    for (const backbone of ['vgg16', 'resnet18', 'resnet34', 'mobilenet_v3', 'face_resnet']) {
+      for (const preset of ['keypoints', 'age-gender']) {
+        const s = summaryJson('--backbone', backbone, '--preset', preset, '--weights', 'random');
+        const head = s.modules.filter((m) => m.path === 'avgpool' || m.path === 'classifier' || m.path === 'fc');
+        // The whole backbone is frozen: only the book's pool conv and dense heads train.
+        expect(s.trainable).toBe(head.reduce((a, m) => a + m.trainableParams, 0));
+        expect(s.trainable).toBeGreaterThan(1_000_000);
+      }
+    }
+  });
+
+  it('says where the weights come from', () => {
+    const pretrained = summaryJson('--backbone', 'mobilenet_v3', '--preset', 'binary') as unknown as { pretrained: boolean; source: string };
+    expect(pretrained.pretrained).toBe(true);
+    expect(pretrained.source).toMatch(/@vladmandic\/human/);
+    const random = summaryJson('--backbone', 'resnet18', '--preset', 'binary') as unknown as { pretrained: boolean };
+    expect(random.pretrained).toBe(false);
+  });
+
+  it('exits with a usage message on an unknown backbone', () => {
+    expect(() => execFileSync(process.execPath, [BIN, 'summary', '--backbone', 'alexnet'], { encoding: 'utf8', stdio: 'pipe' })).toThrow(
+      /unknown backbone 'alexnet'/,
+    );
+  });
+});
