@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { unzipSync } from 'fflate';
+import sharp from 'sharp';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { useBackend } from '../../../cli/nodeBackends';
 import { isWithin, modulePath } from '../modulePath';
@@ -30,6 +32,27 @@ function testImage(): tf.Tensor3D {
     }
   }
   return tf.tensor3d(values, [150, 150, 3]);
+}
+
+/** The first `train/*.jpg` of the shared age-gender zip (a 200×200 UTKFace aligned crop), as 150×150 RGB 0..255. */
+async function faceImage(): Promise<{ name: string; image: tf.Tensor3D }> {
+  const zip = readFileSync(new URL('../../../../../shared/datasets/age-gender.zip', import.meta.url));
+  let first: string | undefined;
+  const entries = unzipSync(zip, {
+    filter: (f) => {
+      if (first !== undefined || !/^train\/[^/]+\.jpg$/.test(f.name)) return false;
+      first = f.name;
+      return true;
+    },
+  });
+  const name = first!;
+  const { data: pixels, info } = await sharp(entries[name])
+    .resize(150, 150)
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  expect([info.width, info.height, info.channels]).toEqual([150, 150, 3]);
+  return { name, image: tf.tensor3d(Float32Array.from(pixels), [150, 150, 3]) };
 }
 
 function buildFaceResnet(inputSize = faceResnet.inputSize): tf.LayersModel {
@@ -95,6 +118,34 @@ describe('faceResnet', () => {
     net.dispose();
     model.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('gives the same 128-d descriptor as face-api\'s own FaceRecognitionNet on a real face', async () => {
+    const { name, image } = await faceImage();
+    const before = tf.memory().numTensors;
+
+    const net = new faceapi.FaceRecognitionNet();
+    net.loadFromWeightMap(faceapi.tf.io.decodeWeights(data, specs));
+    type FaceApiInput = Parameters<typeof faceapi.toNetInput>[0];
+    const netInput = await faceapi.toNetInput(image as unknown as FaceApiInput);
+    const reference = net.forwardInput(netInput) as unknown as tf.Tensor;
+
+    // face-api 1.7.15's preprocessing, as in the synthetic case: (x - mean) / 255.
+    const model = buildFaceResnet();
+    loadFaceResnetWeights(model, manifest, data);
+    const ours = tf.tidy(() => model.predict(image.sub([122.782, 117.001, 104.298]).div(255).expandDims(0)) as tf.Tensor);
+
+    expect(ours.shape).toEqual([1, 128]);
+    const [diff, norm] = tf.tidy(() => [tf.max(tf.abs(tf.sub(ours, reference))), tf.norm(reference)]);
+    const [d, n] = [(await diff.data())[0], (await norm.data())[0]];
+    console.log(`face_resnet vs face-api FaceRecognitionNet on ${name}: max |Δ| = ${d.toExponential(3)} (|descriptor| = ${n.toFixed(4)})`);
+    expect(d).toBeLessThanOrEqual(1e-4);
+
+    tf.dispose([reference, ours, diff, norm]);
+    net.dispose();
+    model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    image.dispose();
   });
 
   it('has exactly face-api\'s parameters, each manifest weight used once', () => {
