@@ -1,4 +1,5 @@
 import { openDB, type DBSchema } from 'idb';
+import { readBody } from '../engine/models';
 
 interface WeightsDB extends DBSchema {
   /** Fetched weight files by URL, so a second load needs no request. */
@@ -26,28 +27,7 @@ export async function fetchWeightsFile(
   const response = await fetch(url);
   if (!response.ok) throw new Error(`GET ${url} answered ${response.status} ${response.statusText}`);
   const total = Number(response.headers.get('content-length')) || null;
-  let bytes: ArrayBuffer;
-  if (response.body && onBytes) {
-    const reader = response.body.getReader();
-    const chunks: Uint8Array[] = [];
-    let received = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      received += value.byteLength;
-      onBytes(received, total);
-    }
-    const all = new Uint8Array(received);
-    let at = 0;
-    for (const c of chunks) {
-      all.set(c, at);
-      at += c.byteLength;
-    }
-    bytes = all.buffer;
-  } else {
-    bytes = await response.arrayBuffer();
-  }
+  const bytes = await readBody(response, onBytes && ((received) => onBytes(received, total)));
   await store.put('files', { url, bytes, savedAt: Date.now() }, url);
   return { bytes, fromCache: false };
 }

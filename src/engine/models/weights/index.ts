@@ -1,6 +1,6 @@
 export { loadPretrained, readWeightsManifest, type LoadPretrainedOptions } from './loadPretrained';
 export { importTorchvision, type ImportOptions, type ImportReport } from './torchvisionImport';
 export { parseSafetensors, readFloat32, encodeSafetensors, type SafetensorsFile, type SafetensorsEntry } from './safetensors';
-export { fetchSource, type WeightSource, type LoadProgress, type ProgressCallback } from './weightSource';
+export { fetchSource, readBody, type WeightSource, type LoadProgress, type ProgressCallback } from './weightSource';
 export { RANDOM_INIT, formatWeightsInfo, importedWeightsInfo, type WeightsInfo } from './weightsInfo';
 export { BUNDLED_BACKBONES, hasBundledWeights, manifestSource, type WeightsManifest, type WeightsFileEntry } from './weightsManifest';

@@ -27,24 +27,29 @@ export function fetchSource(baseUrl: string, fetchImpl: typeof fetch = (...a) =>
       const url = base + path;
       const response = await fetchImpl(url);
       if (!response.ok) throw new Error(`weights: GET ${url} answered ${response.status} ${response.statusText}`);
-      if (!onBytes || !response.body) return response.arrayBuffer();
-      const reader = response.body.getReader();
-      const chunks: Uint8Array[] = [];
-      let received = 0;
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        chunks.push(value);
-        received += value.byteLength;
-        onBytes(received);
-      }
-      const out = new Uint8Array(received);
-      let at = 0;
-      for (const c of chunks) {
-        out.set(c, at);
-        at += c.byteLength;
-      }
-      return out.buffer;
+      return readBody(response, onBytes);
     },
   };
+}
+
+/** A response's body, streamed so that `onBytes(received)` can report progress as chunks arrive. */
+export async function readBody(response: Response, onBytes?: (received: number) => void): Promise<ArrayBuffer> {
+  if (!onBytes || !response.body) return response.arrayBuffer();
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    received += value.byteLength;
+    onBytes(received);
+  }
+  const out = new Uint8Array(received);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out.buffer;
 }
