@@ -47,3 +47,39 @@ export function fixedTargets(preset: PresetName, n: number): tf.Tensor[] {
     }
   });
 }
+
+/**
+ * Gives `layers` seeded He-normal kernels (BatchNorm: γ=1, β=0, running stats 0/1; biases 0), so a test's
+ * starting point is the same on every run and every backend (seeded tfjs random numbers are made on the CPU).
+ */
+export function reseed(layers: tf.layers.Layer[], seed = 1): void {
+  layers.forEach((layer, li) => {
+    const variables = layer.weights as unknown as { originalName: string; shape: number[] }[];
+    if (variables.length === 0) return;
+    const fresh = tf.tidy(() =>
+      variables.map(({ originalName, shape }, wi) => {
+        if (/(moving_variance|gamma)$/.test(originalName)) return tf.ones(shape);
+        if (/(moving_mean|beta|bias)$/.test(originalName) || shape.length === 1) return tf.zeros(shape);
+        const fanIn = shape.slice(0, -1).reduce((a, b) => a * b, 1);
+        return tf.randomNormal(shape, 0, Math.sqrt(2 / fanIn), 'float32', seed * 100_003 + li * 17 + wi);
+      }),
+    );
+    layer.setWeights(fresh);
+    tf.dispose(fresh);
+  });
+}
+
+/**
+ * Sets every BatchNorm's running statistics to those of `x` at that layer, layer by layer. A randomly initialised
+ * torchvision trunk otherwise has mean 0 / variance 1 there, and its features grow with depth (ResNet34 at 32²:
+ * ~26), which makes a head's first steps overshoot.
+ */
+export async function calibrateBatchNorm(model: tf.LayersModel, x: tf.Tensor): Promise<void> {
+  for (const layer of model.layers.filter((l) => l.getClassName() === 'BatchNormalization')) {
+    const probe = tf.model({ inputs: model.inputs, outputs: layer.input as tf.SymbolicTensor });
+    const stats = tf.tidy(() => tf.moments(probe.predict(x) as tf.Tensor, [0, 1, 2]));
+    const [gamma, beta] = layer.getWeights();
+    layer.setWeights([gamma, beta, stats.mean, stats.variance]);
+    tf.dispose([stats.mean, stats.variance]);
+  }
+}
