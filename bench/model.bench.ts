@@ -65,6 +65,6 @@ export async function run(): Promise<Row[]> {
     }
   }
   const wasm = rows.find((r) => r.backend === 'wasm' && String(r.backbone).startsWith('mobilenet_v3'));
-  for (const r of rows) r['vs wasm forward'] = `${(Number(r['forward img/s']) / Number(wasm?.['forward img/s'])).toFixed(2)}×`;
+  for (const r of rows) r['vs wasm forward'] = `${(Number(r['forward img/s']) / Number(wasm?.['forward img/s'])).toPrecision(2)}×`;
   return rows;
 }

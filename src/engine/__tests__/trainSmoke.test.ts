@@ -20,6 +20,7 @@ const BOOK_PRESETS = Object.keys(PRESET_LOSSES) as BookPreset[];
  * 3×3 conv and 3.5 M parameters under Adam), so `npm test` runs the binary head there and `npm run test:slow`
  * (SLOW=1) runs every preset.
  */
+const SLOW_TIMEOUT_MS = 600_000;
 const presetsOn = (backend: NodeBackend): BookPreset[] =>
   backend === 'webgpu' && !process.env.SLOW ? ['binary'] : BOOK_PRESETS;
 
@@ -92,6 +93,7 @@ describe.each(['cpu', 'webgpu'] as NodeBackend[])('training on %s', (backend) =>
         expect(Number.isFinite(after)).toBe(true);
         expect(after).toBeLessThan(before);
       })(),
+      process.env.SLOW ? SLOW_TIMEOUT_MS : undefined,
     );
 
     it(`sends gradients into the unfrozen trunk block ${LAST_BLOCK[backbone]}`, () =>
