@@ -40,7 +40,7 @@ function layerType(layer: tf.layers.Layer): string {
 }
 
 function firstShape(shape: tf.Shape | tf.Shape[]): (number | null)[] {
-  return (Array.isArray(shape[0]) || shape[0] === undefined ? (shape as tf.Shape[])[0] ?? [] : shape) as (number | null)[];
+  return (Array.isArray(shape[0]) ? shape[0] : shape) as (number | null)[];
 }
 
 /**
@@ -53,7 +53,6 @@ export function moduleTree(
 ): ModuleNode {
   const root: ModuleNode = { path: '', type: model.name, outputShape: firstShape(model.outputs[0].shape), params: 0, trainableParams: 0, children: [] };
   const nodes = new Map<string, ModuleNode>([['', root]]);
-  const leafLayer = new Map<string, tf.layers.Layer>();
 
   const nodeFor = (path: string): ModuleNode => {
     let node = nodes.get(path);
@@ -72,7 +71,6 @@ export function moduleTree(
     const path = modulePath(layer.name);
     const node = nodeFor(path);
     if (layer.name === path) {
-      leafLayer.set(path, layer);
       node.type = layerType(layer);
     }
     const params = layerParams(layer);
