@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKBONE_NAMES, backboneSpec, buildModel, hasBundledWeights, type BackboneName, type PresetName } from '../models';
+import { BACKBONE_NAMES, backboneSpec, buildModel, hasBundledWeights, isWithin, modulePath, type BackboneName, type PresetName } from '../models';
 import { loadWeightsOption } from '../../cli/weightsOption';
 import { useBackend, type NodeBackend } from '../../cli/nodeBackends';
 import { splitFrozenPrefix } from '../train/splitFrozenPrefix';
@@ -25,7 +25,7 @@ const presetsOn = (backend: NodeBackend): BookPreset[] =>
   backend === 'webgpu' && !process.env.SLOW ? ['binary'] : BOOK_PRESETS;
 
 function trainableSnapshot(model: tf.LayersModel, path: string): tf.Tensor[] {
-  return model.layers.filter((l) => l.name.startsWith(path)).flatMap((l) => l.trainableWeights.map((w) => w.read().clone()));
+  return model.layers.filter((l) => isWithin(modulePath(l.name), path)).flatMap((l) => l.trainableWeights.map((w) => w.read().clone()));
 }
 
 /** The preset's loss in inference mode (no dropout), so before/after compare without noise. */

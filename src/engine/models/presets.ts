@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackboneSpec, Trunk } from './types';
 import { dropout, flatten, linear, relu, sigmoid, torchConv2d } from './layers/torchLayers';
 import { adaptivePool2d } from './layers/AdaptivePool2d';
+import { isWithin } from './modulePath';
 
 /** Heads from the book's transfer-learning chapter, plus the backbone's own (`original`). */
 export const PRESET_NAMES = ['original', 'binary', 'keypoints', 'age-gender'] as const;
@@ -95,8 +96,5 @@ export function presetsFor(spec: BackboneSpec): PresetName[] {
 
 /** Container types of the heads' modules, for the tree. */
 export function headContainerType(spec: BackboneSpec, path: string): string | undefined {
-  if (path === spec.poolModule) return 'Sequential';
-  if (path === spec.headModule) return 'Sequential';
-  if (path.startsWith(spec.headModule + '.')) return 'Sequential';
-  return undefined;
+  return path === spec.poolModule || isWithin(path, spec.headModule) ? 'Sequential' : undefined;
 }
