@@ -1,6 +1,8 @@
 import { defineConfig } from '@playwright/test';
 
-const PORT = 4173;
+/** E2E_PORT lets two suites run side by side (each builds into its own folder). */
+const PORT = Number(process.env.E2E_PORT ?? 4173);
+const OUT = PORT === 4173 ? 'dist' : `dist-e2e-${PORT}`;
 
 /**
  * E2E against the built app (`vite build --mode e2e`, which exposes the store on `window.__store`) served by
@@ -34,7 +36,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `npx vite build --mode e2e && npx vite preview --port ${PORT} --strictPort`,
+    command: `npx vite build --mode e2e --outDir ${OUT} && npx vite preview --outDir ${OUT} --port ${PORT} --strictPort`,
     url: `http://localhost:${PORT}`,
     reuseExistingServer: false,
     timeout: 180_000,

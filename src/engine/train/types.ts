@@ -1,0 +1,62 @@
+import type { DatasetItem } from '../data';
+import type { ModelConfig } from '../models';
+import type { Evaluation, Prediction, TaskContext, TaskName } from '../tasks/types';
+
+export const OPTIMIZER_NAMES = ['adam', 'sgd'] as const;
+export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
+
+/** A training run's settings: JSON, shared by the UI, the worker, the CLI and saved projects. */
+export interface TrainConfig {
+  model: ModelConfig;
+  task: TaskName;
+  ctx: TaskContext;
+  optimizer: OptimizerName;
+  learningRate: number;
+  batchSize: number;
+  epochs: number;
+  seed: number;
+  /** Compute the frozen prefix once and train the rest from it (on unless inputs are augmented). */
+  featureCache: boolean;
+}
+
+/** Where a run is. */
+export type TrainState = 'idle' | 'running' | 'paused' | 'stopped' | 'done' | 'failed';
+
+/** A val image's prediction for the best/worst gallery. */
+export interface SamplePrediction {
+  path: string;
+  prediction: Prediction;
+  /** `Task.itemError`: lower is better. */
+  error: number;
+}
+
+/**
+ * What the trainer tells its listener, in order. Report keys are torch_snippets': `trn_loss`, `val_loss`,
+ * and per-output losses `trn_<output>_loss` when there are several outputs; epoch metrics are `val_<metric>`.
+ */
+export type TrainEvent =
+  | { type: 'state'; state: TrainState; message?: string }
+  /** Building the feature cache (`phase: 'cache'`), one step per image. */
+  | { type: 'progress'; phase: 'cache' | 'train' | 'val'; done: number; total: number }
+  /** One Report record: `pos` is the fractional epoch, as `Report.record`. */
+  | { type: 'record'; pos: number; values: Record<string, number>; line: string }
+  | {
+      type: 'epoch';
+      epoch: number;
+      /** `Report.reportAvgs(epoch)`. */
+      averages: Record<string, number>;
+      val: Evaluation;
+      seconds: number;
+      /** Best epoch so far by the task's primary metric. */
+      best: boolean;
+    }
+  /** Best and worst val predictions of the epoch. */
+  | { type: 'samples'; epoch: number; best: SamplePrediction[]; worst: SamplePrediction[] };
+
+export type TrainListener = (event: TrainEvent) => void;
+
+/** The items a run trains and validates on. */
+export interface TrainSplits {
+  train: DatasetItem[];
+  val: DatasetItem[];
+}
