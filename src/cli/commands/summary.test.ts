@@ -59,6 +59,14 @@ describe('transfer-studio summary', () => {
     expect(random.pretrained).toBe(false);
   });
 
+  it('builds the multiclass head with --classes units', () => {
+    const s = summaryJson('--backbone', 'resnet18', '--preset', 'multiclass', '--classes', '5', '--weights', 'random');
+    expect(s.trainable).toBe(512 * 128 + 128 + 128 * 5 + 5);
+    expect(() => execFileSync(process.execPath, [BIN, 'summary', '--backbone', 'resnet18', '--preset', 'multiclass'], { stdio: 'pipe' })).toThrow(
+      /needs --classes N/,
+    );
+  });
+
   it('exits with a usage message on an unknown backbone', () => {
     expect(() => execFileSync(process.execPath, [BIN, 'summary', '--backbone', 'alexnet'], { encoding: 'utf8', stdio: 'pipe' })).toThrow(
       /unknown backbone 'alexnet'/,

@@ -17,7 +17,7 @@ import { formatWeightsInfo } from '../../engine/models';
 
 const USAGE =
   'transfer-studio summary --backbone <' + BACKBONE_NAMES.join('|') + '> [--preset <' + PRESET_NAMES.join('|') +
-  '>] [--input-size N] [--weights pretrained|random|FILE|URL] [--freeze PATH]... [--unfreeze PATH]... [--depth N] [--json]';
+  '>] [--classes N (multiclass)] [--input-size N] [--weights pretrained|random|FILE|URL] [--freeze PATH]... [--unfreeze PATH]... [--depth N] [--json]';
 
 const n = (v: number) => v.toLocaleString('en-US');
 
@@ -66,6 +66,7 @@ export async function summaryCommand(argv: string[]): Promise<number> {
     {
       backbone: { type: 'string' },
       preset: { type: 'string', default: 'original' },
+      classes: { type: 'string' },
       'input-size': { type: 'string' },
       freeze: { type: 'string', multiple: true },
       unfreeze: { type: 'string', multiple: true },
@@ -81,7 +82,9 @@ export async function summaryCommand(argv: string[]): Promise<number> {
   if (!PRESET_NAMES.includes(preset)) throw new UsageError(`unknown preset '${values.preset}'\nusage: ${USAGE}`);
   await useBackend('cpu');
   const inputSize = values['input-size'] ? Number(values['input-size']) : undefined;
-  const model = buildModel({ backbone, preset, inputSize, freezeOps: freezeOpsInOrder(argv) });
+  const numClasses = values.classes === undefined ? undefined : Number(values.classes);
+  if (preset === 'multiclass' && numClasses === undefined) throw new UsageError(`--preset multiclass needs --classes N\nusage: ${USAGE}`);
+  const model = buildModel({ backbone, preset, numClasses, inputSize, freezeOps: freezeOpsInOrder(argv) });
   try {
     const weights = await loadWeightsOption(model, backboneSpec(backbone), values.weights);
     const summary = summarize(model);

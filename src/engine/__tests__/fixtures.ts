@@ -38,6 +38,8 @@ export function fixedTargets(preset: PresetName, n: number): tf.Tensor[] {
     switch (preset) {
       case 'binary':
         return [alternating];
+      case 'multiclass':
+        return [tf.oneHot(tf.tensor1d(Array.from({ length: n }, (_, i) => i % 3), 'int32'), 3).toFloat()];
       case 'keypoints':
         return [tf.randomUniform([n, 136], 0.2, 0.8, 'float32', 7)];
       case 'age-gender':

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackboneName, BackboneSpec } from './types';
 import { backboneSpec } from './backbones';
-import { PRESET_HEADS, headContainerType, type PresetName } from './presets';
+import { PRESET_HEADS, checkHeadOptions, headContainerType, type PresetName } from './presets';
 import { applyFreezeOps, type FreezeOp } from './freeze';
 import { moduleTree as treeOf, walkTree, type ModuleNode } from './moduleTree';
 
@@ -9,6 +9,8 @@ import { moduleTree as treeOf, walkTree, type ModuleNode } from './moduleTree';
 export interface ModelConfig {
   backbone: BackboneName;
   preset: PresetName;
+  /** `multiclass` only (required there): classes of the dataset, units of the last layer. */
+  numClasses?: number;
   /** Square input size in pixels; the backbone's own by default. */
   inputSize?: number;
   /** Clicks in the tree, applied after the preset's default freezing. */
@@ -36,9 +38,11 @@ export function buildModel(config: ModelConfig): tf.LayersModel {
   if (size < spec.minInputSize) {
     throw new Error(`${spec.name} needs an input of at least ${spec.minInputSize} px, got ${size}`);
   }
+  const head = { numClasses: config.numClasses };
+  checkHeadOptions(config.preset, head);
   const input = tf.input({ shape: [size, size, 3], name: 'input' });
   const trunk = spec.buildTrunk(input);
-  const outputs = PRESET_HEADS[config.preset](spec, trunk);
+  const outputs = PRESET_HEADS[config.preset](spec, trunk, head);
   const model = tf.model({ inputs: input, outputs, name: modelName(config) });
   applyFreezeOps(model, [...defaultFreezeOps(spec, config.preset), ...(config.freezeOps ?? [])]);
   return model;

@@ -1,5 +1,5 @@
 export { BACKBONE_NAMES, type BackboneName, type BackboneSpec, type Preprocessing } from './types';
-export { PRESET_NAMES, PRESET_OUTPUTS, presetsFor, type PresetName } from './presets';
+export { PRESET_NAMES, PRESET_OUTPUTS, presetsFor, type PresetName, type HeadOptions } from './presets';
 export { backboneSpec, BACKBONES } from './backbones';
 export { buildModel, defaultFreezeOps, moduleTree, summarize, modelName } from './buildModel';
 export type { ModelConfig, ModelSummary, ModuleRow } from './buildModel';
@@ -8,3 +8,13 @@ export { walkTree, findModule, type ModuleNode } from './moduleTree';
 export { formatModulePath, modulePath, isWithin } from './modulePath';
 export { listBackbones } from './listBackbones';
 export * from './weights';
+export {
+  saveModel,
+  loadSavedModel,
+  readSavedModelMeta,
+  SAVED_MODEL_FILES,
+  SAVED_MODEL_VERSION,
+  type SavedModelMeta,
+  type SavedModelFiles,
+  type SaveModelInfo,
+} from './savedModel';

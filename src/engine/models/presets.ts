@@ -1,22 +1,29 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackboneSpec, Trunk } from './types';
-import { dropout, flatten, linear, relu, sigmoid, torchConv2d } from './layers/torchLayers';
+import { dropout, flatten, linear, relu, sigmoid, softmax, torchConv2d } from './layers/torchLayers';
 import { adaptivePool2d } from './layers/AdaptivePool2d';
 import { isWithin } from './modulePath';
 
 /** Heads from the book's transfer-learning chapter, plus the backbone's own (`original`). */
-export const PRESET_NAMES = ['original', 'binary', 'keypoints', 'age-gender'] as const;
+export const PRESET_NAMES = ['original', 'binary', 'multiclass', 'keypoints', 'age-gender'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
 /** Output names of each preset, in model output order; losses and metrics key on them. */
 export const PRESET_OUTPUTS: Record<PresetName, readonly string[]> = {
   original: ['logits'],
   binary: ['prob'],
+  multiclass: ['probs'],
   keypoints: ['keypoints'],
   'age-gender': ['age', 'gender'],
 };
 
-type HeadBuilder = (spec: BackboneSpec, trunk: Trunk) => tf.SymbolicTensor[];
+/** What a head needs beyond the backbone: the parts of `ModelConfig` that shape it. */
+export interface HeadOptions {
+  /** `multiclass`: units of the last linear layer. */
+  numClasses?: number;
+}
+
+type HeadBuilder = (spec: BackboneSpec, trunk: Trunk, options: HeadOptions) => tf.SymbolicTensor[];
 
 /** The trunk's features as a preset head sees them: scaled where the spec asks (part of the pool module). */
 function headInput(spec: BackboneSpec, trunk: Trunk): tf.SymbolicTensor {
@@ -36,17 +43,35 @@ function convPool(spec: BackboneSpec, trunk: Trunk): tf.SymbolicTensor {
   return flatten(x, `${p}.3`);
 }
 
-/** The book's cats-vs-dogs head: AdaptiveAvgPool2d(1) → Flatten → 128 → ReLU → Dropout(0.2) → 1 → Sigmoid. */
-function binaryHead(spec: BackboneSpec, trunk: Trunk): tf.SymbolicTensor[] {
+/** The book's cats-vs-dogs trunk of the head: AdaptiveAvgPool2d(1) → Flatten → 128 → ReLU → Dropout(0.2). */
+function pooledHidden(spec: BackboneSpec, trunk: Trunk): tf.SymbolicTensor {
   const h = spec.headModule;
   const features = headInput(spec, trunk);
   let x = adaptivePool2d({ name: spec.poolModule, outputSize: 1, mode: 'avg' }).apply(features) as tf.SymbolicTensor;
   x = flatten(x, `${h}.0`);
   x = linear(x, `${h}.1`, 128);
   x = relu(x, `${h}.2`);
-  x = dropout(x, `${h}.3`, 0.2);
-  x = linear(x, `${h}.4`, 1);
-  return [sigmoid(x, `${h}.5`)];
+  return dropout(x, `${h}.3`, 0.2);
+}
+
+/** The book's cats-vs-dogs head: … → 1 → Sigmoid. */
+function binaryHead(spec: BackboneSpec, trunk: Trunk): tf.SymbolicTensor[] {
+  const x = linear(pooledHidden(spec, trunk), `${spec.headModule}.4`, 1);
+  return [sigmoid(x, `${spec.headModule}.5`)];
+}
+
+/** Throws when `options` cannot shape `preset`'s head; called before any weight is made. */
+export function checkHeadOptions(preset: PresetName, { numClasses }: HeadOptions): void {
+  if (preset === 'multiclass' && (numClasses === undefined || !Number.isInteger(numClasses) || numClasses < 2)) {
+    throw new Error(`the multiclass preset needs numClasses (an integer ≥ 2), got ${numClasses}`);
+  }
+}
+
+/** The binary head with one unit per class and Softmax, for image folders of more than two classes. */
+function multiclassHead(spec: BackboneSpec, trunk: Trunk, { numClasses }: HeadOptions): tf.SymbolicTensor[] {
+  checkHeadOptions('multiclass', { numClasses });
+  const x = linear(pooledHidden(spec, trunk), `${spec.headModule}.4`, numClasses!);
+  return [softmax(x, `${spec.headModule}.5`)];
 }
 
 /** 68 (x, y) points in 0..1: 2048 → 512 → ReLU → Dropout(0.5) → 136 → Sigmoid. */
@@ -85,11 +110,12 @@ function originalHead(spec: BackboneSpec, trunk: Trunk): tf.SymbolicTensor[] {
 export const PRESET_HEADS: Record<PresetName, HeadBuilder> = {
   original: originalHead,
   binary: binaryHead,
+  multiclass: multiclassHead,
   keypoints: keypointsHead,
   'age-gender': ageGenderHead,
 };
 
-/** Presets a backbone offers: the book's three everywhere, `original` where the backbone ships a head. */
+/** Presets a backbone offers: the book's heads (and multiclass) everywhere, `original` where the backbone ships a head. */
 export function presetsFor(spec: BackboneSpec): PresetName[] {
   return PRESET_NAMES.filter((p) => p !== 'original' || spec.originalHead !== undefined);
 }

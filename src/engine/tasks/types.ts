@@ -45,6 +45,8 @@ export interface Task {
   name: TaskName;
   /** The model head (`binary`, `multiclass`, `keypoints`, `age-gender`) for this context. */
   preset(ctx: TaskContext): PresetName;
+  /** The dataset task whose targets this context trains on (`LoadOptions.task` of `loadBatch`). */
+  datasetTask(ctx: TaskContext): DatasetTask;
   /** Output names, in model output order. */
   outputs(ctx: TaskContext): string[];
   /** One loss (and weight) per output. */

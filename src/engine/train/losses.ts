@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 /** Loss names, shared by presets, tasks, the trainer and the charts. */
-export const LOSS_NAMES = ['bce', 'l1', 'crossEntropy'] as const;
+export const LOSS_NAMES = ['bce', 'l1', 'crossEntropy', 'categoricalCrossEntropy'] as const;
 export type LossName = (typeof LOSS_NAMES)[number];
 
 const EPS = 1e-7;
@@ -24,4 +24,20 @@ export function crossEntropy(yTrue: tf.Tensor, logits: tf.Tensor): tf.Scalar {
   return tf.tidy(() => tf.losses.softmaxCrossEntropy(yTrue, logits) as tf.Scalar);
 }
 
-export const LOSSES: Record<LossName, (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Scalar> = { bce, l1, crossEntropy };
+/**
+ * Cross-entropy on probabilities (the multiclass head ends in Softmax) with one-hot targets: the mean over rows
+ * of −Σ y·log p. Equals torch `nn.CrossEntropyLoss` on the logits, up to the clipping.
+ */
+export function categoricalCrossEntropy(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => {
+    const p = yPred.clipByValue(EPS, 1 - EPS);
+    return yTrue.mul(p.log()).sum(-1).mean().neg() as tf.Scalar;
+  });
+}
+
+export const LOSSES: Record<LossName, (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Scalar> = {
+  bce,
+  l1,
+  crossEntropy,
+  categoricalCrossEntropy,
+};

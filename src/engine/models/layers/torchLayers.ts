@@ -52,6 +52,10 @@ export function sigmoid(x: tf.SymbolicTensor, name: string): tf.SymbolicTensor {
   return tf.layers.activation({ activation: 'sigmoid', name }).apply(x) as tf.SymbolicTensor;
 }
 
+export function softmax(x: tf.SymbolicTensor, name: string): tf.SymbolicTensor {
+  return tf.layers.activation({ activation: 'softmax', name }).apply(x) as tf.SymbolicTensor;
+}
+
 export function linear(x: tf.SymbolicTensor, name: string, units: number): tf.SymbolicTensor {
   return tf.layers.dense({ name, units }).apply(x) as tf.SymbolicTensor;
 }
