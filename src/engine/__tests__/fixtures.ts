@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackboneName, PresetName } from '../models';
 import { backboneSpec } from '../models';
 import { normalize } from '../data';
+import { seedLayers } from '../train/seedWeights';
 
 /** Smallest input each backbone takes: software WebGPU is slow, so engine tests run at these sizes. */
 export function smallInputSize(backbone: BackboneName): number {
@@ -50,25 +51,9 @@ export function fixedTargets(preset: PresetName, n: number): tf.Tensor[] {
   });
 }
 
-/**
- * Gives `layers` seeded He-normal kernels (BatchNorm: γ=1, β=0, running stats 0/1; biases 0), so a test's
- * starting point is the same on every run and every backend (seeded tfjs random numbers are made on the CPU).
- */
+/** Seeded fresh weights for `layers`, as the trainer seeds a head (`seedLayers`): the same start on every run and backend. */
 export function reseed(layers: tf.layers.Layer[], seed = 1): void {
-  layers.forEach((layer, li) => {
-    const variables = layer.weights as unknown as { originalName: string; shape: number[] }[];
-    if (variables.length === 0) return;
-    const fresh = tf.tidy(() =>
-      variables.map(({ originalName, shape }, wi) => {
-        if (/(moving_variance|gamma)$/.test(originalName)) return tf.ones(shape);
-        if (/(moving_mean|beta|bias)$/.test(originalName) || shape.length === 1) return tf.zeros(shape);
-        const fanIn = shape.slice(0, -1).reduce((a, b) => a * b, 1);
-        return tf.randomNormal(shape, 0, Math.sqrt(2 / fanIn), 'float32', seed * 100_003 + li * 17 + wi);
-      }),
-    );
-    layer.setWeights(fresh);
-    tf.dispose(fresh);
-  });
+  seedLayers(layers, seed);
 }
 
 /**

@@ -1,0 +1,79 @@
+import * as tf from '@tensorflow/tfjs';
+import { normalize, type Archive, type DatasetItem, type ImageDecoder } from '../data';
+import { BACKBONE_NAMES, backboneSpec, type BackboneName, type Preprocessing } from '../models';
+
+export interface ImageOptions {
+  decoder: ImageDecoder;
+  /** Square side the model takes. */
+  inputSize: number;
+  /** The backbone's own normalization. */
+  preprocessing: Preprocessing;
+}
+
+/** Decodes `items` stretched to inputSize² and normalizes them: [n, s, s, 3]; the caller disposes it. */
+export async function loadImages(archive: Archive, items: DatasetItem[], options: ImageOptions): Promise<tf.Tensor4D> {
+  const s = options.inputSize;
+  const pixels = new Float32Array(items.length * s * s * 3);
+  await Promise.all(
+    items.map(async (item, k) => {
+      const image = await options.decoder(await archive.read(item.path), { width: s, height: s });
+      pixels.set(image.data, k * s * s * 3);
+    }),
+  );
+  return tf.tidy(() => normalize(tf.tensor4d(pixels, [items.length, s, s, 3]), options.preprocessing));
+}
+
+/** Model inputs of one batch: one tensor per model input, owned by the consumer. */
+export interface InputBatch {
+  inputs: tf.Tensor[];
+  items: DatasetItem[];
+}
+
+/** Item indices [0, n) in batches of `batchSize`, in order (val, test, cache building). */
+export function inOrder(n: number, batchSize: number): number[][] {
+  const plan: number[][] = [];
+  for (let i = 0; i < n; i += batchSize) plan.push(Array.from({ length: Math.min(batchSize, n - i) }, (_, k) => i + k));
+  return plan;
+}
+
+/**
+ * Loads the batches of `plan` one ahead of the consumer, so decoding overlaps the step. A consumer that stops
+ * early leaves the batch loaded ahead to be freed here.
+ */
+export async function* prefetch(
+  items: DatasetItem[],
+  plan: number[][],
+  load: (items: DatasetItem[]) => Promise<tf.Tensor[]>,
+): AsyncGenerator<InputBatch> {
+  const start = (b: number) => {
+    const batchItems = plan[b].map((i) => items[i]);
+    return load(batchItems).then((inputs) => ({ inputs, items: batchItems }));
+  };
+  let next = plan.length ? start(0) : undefined;
+  try {
+    for (let b = 0; b < plan.length; b++) {
+      const current = await next!;
+      next = b + 1 < plan.length ? start(b + 1) : undefined;
+      yield current;
+    }
+  } finally {
+    next?.then((batch) => tf.dispose(batch.inputs), () => {});
+  }
+}
+
+/** Decoding settings for a `buildModel` model: its input size and its backbone's normalization, unless given. */
+export function imageOptionsFor(
+  model: tf.LayersModel,
+  options: { decoder: ImageDecoder; inputSize?: number; preprocessing?: Preprocessing },
+): ImageOptions {
+  const inputSize = options.inputSize ?? (model.inputs[0].shape[1] as number);
+  let preprocessing = options.preprocessing;
+  if (!preprocessing) {
+    const backbone = model.name.split('+')[0];
+    if (!(BACKBONE_NAMES as readonly string[]).includes(backbone)) {
+      throw new Error(`cannot tell the preprocessing of '${model.name}' (not named backbone+preset); pass it`);
+    }
+    preprocessing = backboneSpec(backbone as BackboneName).preprocessing;
+  }
+  return { decoder: options.decoder, inputSize, preprocessing };
+}

@@ -1,0 +1,43 @@
+import * as tf from '@tensorflow/tfjs';
+import { LOSSES } from './losses';
+import { trainableVariables, type OutputLoss } from './trainStep';
+
+/** Each output's loss, unweighted, in output order. Call inside a tidy. */
+export function outputLosses(outputs: tf.Tensor[], targets: tf.Tensor[], losses: OutputLoss[]): tf.Scalar[] {
+  return outputs.map((p, i) => LOSSES[losses[i].loss](targets[i], p));
+}
+
+/** Σ weight·loss, the total the optimizer minimizes. Call inside a tidy. */
+export function weightedTotal(parts: tf.Scalar[], losses: OutputLoss[]): tf.Scalar {
+  return parts.map((l, i) => l.mul(losses[i].weight ?? 1)).reduce((a, b) => a.add(b)) as tf.Scalar;
+}
+
+/**
+ * `trainStep` that also returns each output's loss: a [1 + outputs] vector (total, then per output) when the model
+ * has several outputs, [1] (total) otherwise. Stays on the device; the caller disposes it.
+ */
+export function fitStep(
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  inputs: tf.Tensor[],
+  targets: tf.Tensor[],
+  losses: OutputLoss[],
+): tf.Tensor1D {
+  const vars = trainableVariables(model);
+  if (vars.length === 0) throw new Error(`${model.name} has nothing to train: every module is frozen`);
+  let parts: tf.Scalar[] = [];
+  // training: true only matters for Dropout and trainable BatchNorm: frozen BatchNorm ignores it (layers/batchNorm.ts).
+  const total = optimizer.minimize(
+    () => {
+      const out = model.apply(inputs.length === 1 ? inputs[0] : inputs, { training: true }) as tf.Tensor | tf.Tensor[];
+      const each = outputLosses(Array.isArray(out) ? out : [out], targets, losses);
+      if (each.length > 1) parts = each.map((l) => tf.keep(l));
+      return weightedTotal(each, losses);
+    },
+    true,
+    vars,
+  )!;
+  const row = tf.stack([total, ...parts]) as tf.Tensor1D;
+  tf.dispose([total, ...parts]);
+  return row;
+}
