@@ -4,6 +4,9 @@ import type { Row } from './ingest.bench';
 const BENCHES: Record<string, () => Promise<{ run(): Promise<Row[]> }>> = {
   model: () => import('./model.bench'),
   ingest: () => import('./ingest.bench'),
+  throughput: () => import('./throughput.bench'),
+  train: () => import('./train.bench'),
+  landmarks: () => import('./landmarks.bench'),
 };
 
 const only = process.argv.slice(2);

@@ -1,0 +1,79 @@
+import { loadSavedModel, readSavedModelMeta } from '../../engine/models';
+import { scanDataset, splitDataset, type DatasetItem } from '../../engine/data';
+import { taskFor, TASKS } from '../../engine/tasks';
+import { evaluate } from '../../engine/train';
+import { parseCommandArgs, UsageError } from '../args';
+import { readModelDir } from '../modelDir';
+import { NODE_BACKENDS, useBackend, type NodeBackend } from '../nodeBackends';
+import { numberOption } from '../numberOption';
+import { openDataset } from '../openDataset';
+import { sharpDecoder } from '../sharpDecoder';
+
+const SPLITS = ['train', 'val', 'test', 'all'] as const;
+type SplitChoice = (typeof SPLITS)[number];
+
+const USAGE =
+  `transfer-studio evaluate --model DIR --data ZIP|DIR [--split <${SPLITS.join('|')}>] [--batch N] ` +
+  `[--backend <${NODE_BACKENDS.join('|')}>]`;
+
+/**
+ * Prints one JSON line, `{"task", "n", ...metrics}`, of a saved model on a dataset of the same task. The split
+ * defaults to test, or val when the data has no test split (a seeded 20% of train, as `train` made it).
+ */
+export async function evaluateCommand(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs(
+    argv,
+    {
+      model: { type: 'string' },
+      data: { type: 'string' },
+      split: { type: 'string' },
+      batch: { type: 'string', default: '32' },
+      backend: { type: 'string', default: 'wasm' },
+    },
+    USAGE,
+  );
+  const usage = (message: string) => new UsageError(`${message}\nusage: ${USAGE}`);
+  if (!values.model) throw usage('--model is required');
+  if (!values.data) throw usage('--data is required');
+  if (values.split !== undefined && !(SPLITS as readonly string[]).includes(values.split)) throw usage(`unknown split '${values.split}'`);
+  if (!(NODE_BACKENDS as readonly string[]).includes(values.backend)) throw usage(`unknown backend '${values.backend}'`);
+  const batchSize = numberOption('--batch', values.batch, { integer: true, min: 1 }, USAGE);
+  const files = await readModelDir(values.model);
+
+  const { archive, close } = await openDataset(values.data);
+  try {
+    const index = await scanDataset(archive);
+    const { report } = index;
+    if (!report.task) throw new Error(`${values.data}: no dataset layout was recognized`);
+    const task = TASKS[readSavedModelMeta(files).task];
+    if (taskFor(report.task) !== task) {
+      throw new Error(`${values.data} holds '${report.task}' data; the model was trained for '${task.name}'`);
+    }
+    const splits = splitDataset(index);
+    const choice = (values.split ?? (splits.test.length ? 'test' : 'val')) as SplitChoice;
+    const items: DatasetItem[] = choice === 'all' ? index.items : splits[choice];
+    if (items.length === 0) {
+      throw new Error(`${values.data} has no ${choice} images (its splits: ${Object.keys(report.splits).join(', ') || 'none'})`);
+    }
+
+    await useBackend(values.backend as NodeBackend);
+    const { model, meta } = await loadSavedModel(files);
+    try {
+      if (meta.ctx.classes && report.classes && meta.ctx.classes.join('\n') !== report.classes.join('\n')) {
+        throw new Error(`the model's classes are [${meta.ctx.classes.join(', ')}]; ${values.data} has [${report.classes.join(', ')}]`);
+      }
+      const e = await evaluate(model, task, meta.ctx, archive, items, {
+        decoder: sharpDecoder,
+        inputSize: meta.inputSize,
+        preprocessing: meta.preprocessing,
+        batchSize,
+      });
+      process.stdout.write(JSON.stringify({ task: task.name, n: e.n, ...e.metrics }) + '\n');
+    } finally {
+      model.dispose();
+    }
+  } finally {
+    await close();
+  }
+  return 0;
+}

@@ -1,0 +1,86 @@
+import { readFile, stat } from 'node:fs/promises';
+import { isImagePath } from '../../engine/data';
+import { createLandmarker, LANDMARK_MODES, type LandmarkMode, type LandmarkResult } from '../../engine/landmarks';
+import { parseCommandArgs, UsageError } from '../args';
+import { fileWeightSource } from '../fileWeightSource';
+import { nodeLandmarkLibs } from '../landmarkLibs';
+import { NODE_BACKENDS, useBackend, type NodeBackend } from '../nodeBackends';
+import { openDataset } from '../openDataset';
+import { sharpDecoder } from '../sharpDecoder';
+
+const USAGE =
+  `transfer-studio landmarks --image FILE|FOLDER|ZIP [--mode <${LANDMARK_MODES.join('|')}>] [--subset68] ` +
+  `[--backend <${NODE_BACKENDS.join('|')}>]`;
+
+const round = (v: number) => Math.round(v * 100) / 100;
+
+/** The issue's JSON: `{"faces": [{"box", "score", "points"}], "message"}`; `subset68` swaps the mesh for its 68 points. */
+export function landmarksJson(result: LandmarkResult, subset68: boolean): object {
+  return {
+    faces: result.faces.map((f) => ({
+      box: f.box.map(round),
+      score: round(f.score),
+      points: (subset68 && f.subset68 ? f.subset68 : f.points).map((p) => p.map(round)),
+    })),
+    message: result.message,
+  };
+}
+
+/** Images to read, by name: the file itself, or every image of a folder or zip (in path order). */
+async function imagesOf(target: string): Promise<{ names: string[]; read(name: string): Promise<Uint8Array>; close(): Promise<void>; single: boolean }> {
+  const info = await stat(target).catch(() => {
+    throw new Error(`--image ${target}: no such file or folder`);
+  });
+  if (info.isFile() && isImagePath(target)) {
+    return { names: [target], read: async () => new Uint8Array(await readFile(target)), close: async () => {}, single: true };
+  }
+  const { archive, close } = await openDataset(target);
+  const names = archive.entries.map((e) => e.path).filter(isImagePath).sort();
+  return { names, read: (name) => archive.read(name), close, single: false };
+}
+
+/**
+ * Pretrained face landmarks, face-alignment style: one JSON object for an image; for a folder or zip one JSON
+ * line per image with its `"file"`, the models loaded once.
+ */
+export async function landmarksCommand(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs(
+    argv,
+    {
+      image: { type: 'string' },
+      mode: { type: 'string', default: '2d' },
+      subset68: { type: 'boolean', default: false },
+      backend: { type: 'string', default: 'wasm' },
+    },
+    USAGE,
+  );
+  if (!values.image) throw new UsageError(`--image is required\nusage: ${USAGE}`);
+  const mode = values.mode as LandmarkMode;
+  if (!LANDMARK_MODES.includes(mode)) throw new UsageError(`unknown mode '${values.mode}'\nusage: ${USAGE}`);
+  if (values.subset68 && mode !== '3d') throw new UsageError(`--subset68 needs --mode 3d\nusage: ${USAGE}`);
+  if (!(NODE_BACKENDS as readonly string[]).includes(values.backend)) throw new UsageError(`unknown backend '${values.backend}'\nusage: ${USAGE}`);
+  const images = await imagesOf(values.image);
+  try {
+    if (images.names.length === 0) throw new Error(`--image ${values.image}: no images in it`);
+    await useBackend(values.backend as NodeBackend);
+    const landmarker = await createLandmarker(nodeLandmarkLibs(), fileWeightSource());
+    try {
+      for (const name of images.names) {
+        let line: object;
+        try {
+          const result = await landmarker.detect(await sharpDecoder(await images.read(name)), { mode });
+          line = landmarksJson(result, values.subset68);
+        } catch (e) {
+          if (images.single) throw new Error(`--image ${name}: ${(e as Error).message}`);
+          line = { faces: [], message: `could not read it: ${(e as Error).message}` };
+        }
+        process.stdout.write(JSON.stringify(images.single ? line : { file: name, ...line }) + '\n');
+      }
+    } finally {
+      landmarker.dispose();
+    }
+  } finally {
+    await images.close();
+  }
+  return 0;
+}

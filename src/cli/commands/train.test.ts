@@ -1,0 +1,143 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDataset } from '../openDataset';
+
+const BIN = path.resolve(__dirname, '../../../bin/transfer-studio.mjs');
+const DATASETS = path.resolve(__dirname, '../../../../shared/datasets');
+const CATS_DOGS = path.join(DATASETS, 'cats-dogs.zip');
+
+/** Runs the real CLI entry (what `npx transfer-studio` runs); stdout is a pipe, so Report lines come one per line. */
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 240_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, lines: r.stdout.trim().split('\n') };
+}
+
+const lastJson = (stdout: string) => JSON.parse(stdout.trim().split('\n').pop()!);
+
+describe('transfer-studio train → predict → evaluate', () => {
+  let tmp: string;
+  beforeAll(() => {
+    tmp = mkdtempSync(path.join(os.tmpdir(), 'ts-cli-'));
+  });
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  // 64² keeps the run to seconds on two cores (the accuracy targets are the acceptance test's business).
+  describe('on cats-dogs.zip (image folders, train + test, no val)', () => {
+    let trained: ReturnType<typeof cli>;
+    let summary: { task: string; model: string; bestEpoch: number; val: { n: number; accuracy: number }; test: { n: number; accuracy: number } };
+    let modelDir: string;
+    beforeAll(() => {
+      modelDir = path.join(tmp, 'cats-dogs');
+      trained = cli('train', '--data', CATS_DOGS, '--backbone', 'mobilenet_v3', '--preset', 'binary', '--epochs', '1', '--size', '64', '--out', modelDir);
+      summary = lastJson(trained.stdout);
+    }, 240_000);
+
+    it('prints Report lines, the epoch averages and a final JSON line of val and test metrics', () => {
+      expect(trained.stderr).not.toMatch(/Error/);
+      expect(trained.code).toBe(0);
+      const records = trained.lines.filter((l) => /^EPOCH: 0\.\d{3}  trn_loss: \d+\.\d{3}  \(\d+\.\d{2}s - \d+\.\d{2}s remaining\)$/.test(l));
+      // 240 training images (the seeded 80% of 300) in batches of 32, last partial batch dropped: 7 steps.
+      expect(records).toHaveLength(6);
+      expect(trained.lines).toContainEqual(expect.stringMatching(/^EPOCH: 1\.000  trn_loss: \d\.\d{3}  val_loss: \d\.\d{3}  val_accuracy: \d\.\d{3}  \(/));
+      expect(summary).toMatchObject({ task: 'classification', model: 'mobilenet_v3+binary', bestEpoch: 1, val: { n: 60 }, test: { n: 100 } });
+      expect(summary.test.accuracy).toBeGreaterThanOrEqual(0);
+      expect(summary.test.accuracy).toBeLessThanOrEqual(1);
+    });
+
+    it('writes model.json, weights.bin and studio.json to --out', () => {
+      expect(readdirSync(modelDir).sort()).toEqual(['model.json', 'studio.json', 'weights.bin']);
+      const meta = JSON.parse(readFileSync(path.join(modelDir, 'studio.json'), 'utf8'));
+      expect(meta).toMatchObject({
+        task: 'classification',
+        ctx: { classes: ['cats', 'dogs'] },
+        inputSize: 64,
+        preprocessing: { kind: 'raw' },
+        model: { backbone: 'mobilenet_v3', preset: 'binary', weights: 'pretrained' },
+        metrics: { val_accuracy: summary.val.accuracy, test_accuracy: summary.test.accuracy },
+      });
+    });
+
+    it('predicts a real photo as JSON with class probabilities', async () => {
+      const { archive, close } = await openDataset(CATS_DOGS);
+      const image = path.join(tmp, 'dog.jpg');
+      writeFileSync(image, await archive.read('test/dogs/dog.4043.jpg'));
+      await close();
+      const r = cli('predict', '--model', modelDir, '--image', image);
+      expect(r.code).toBe(0);
+      const p = JSON.parse(r.stdout);
+      expect(p).toMatchObject({ image, task: 'classification', classes: ['cats', 'dogs'] });
+      expect(p.probs).toHaveLength(2);
+      for (const prob of p.probs) {
+        expect(prob).toBeGreaterThanOrEqual(0);
+        expect(prob).toBeLessThanOrEqual(1);
+      }
+      expect(p.probs[0] + p.probs[1]).toBeCloseTo(1, 6);
+      expect(p.label).toBe(p.probs[1] > p.probs[0] ? 1 : 0);
+    });
+
+    it('evaluates the saved model to the same figures train printed, on the same splits', () => {
+      const test = cli('evaluate', '--model', modelDir, '--data', CATS_DOGS, '--split', 'test');
+      expect(test.code).toBe(0);
+      expect(test.lines).toHaveLength(1);
+      expect(JSON.parse(test.stdout)).toEqual({ task: 'classification', n: 100, accuracy: summary.test.accuracy });
+      // val is the seeded 20% of train that `train` validated on.
+      const val = cli('evaluate', '--model', modelDir, '--data', CATS_DOGS, '--split', 'val');
+      expect(JSON.parse(val.stdout)).toEqual({ task: 'classification', n: 60, accuracy: summary.val.accuracy });
+    });
+
+    it('refuses data of another task', () => {
+      const r = cli('evaluate', '--model', modelDir, '--data', path.join(DATASETS, 'age-gender.zip'));
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/holds 'age-gender' data; the model was trained for 'classification'/);
+    });
+  });
+
+  it.each([
+    ['facial-keypoints.zip', { task: 'keypoints', n: 100 }, ['nme', 'maePx']],
+    ['age-gender.zip', { task: 'age-gender', n: 100 }, ['ageMae', 'genderAccuracy']],
+  ] as const)('trains and evaluates %s with its own metrics', (zip, head, keys) => {
+    const dir = path.join(tmp, zip);
+    // The smallest mobilenet_v3 input: these runs check the wiring, not the accuracy.
+    const trained = cli('train', '--data', path.join(DATASETS, zip), '--backbone', 'mobilenet_v3', '--size', '32', '--epochs', '1', '--out', dir);
+    expect(trained.code).toBe(0);
+    expect(Object.keys(lastJson(trained.stdout).val)).toEqual(['n', ...keys]);
+    // age-gender.zip has a val split and no test split: evaluate falls back to val.
+    const r = cli('evaluate', '--model', dir, '--data', path.join(DATASETS, zip));
+    expect(r.code).toBe(0);
+    const e = JSON.parse(r.stdout);
+    expect(Object.keys(e)).toEqual(['task', 'n', ...keys]);
+    expect(e).toMatchObject(head);
+    for (const k of keys) expect(Number.isFinite(e[k])).toBe(true);
+  }, 240_000);
+
+  describe('bad input', () => {
+    it('names a missing --data file and exits non-zero', () => {
+      const missing = path.join(tmp, 'missing.zip');
+      const r = cli('train', '--data', missing, '--epochs', '1');
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`cannot read '${missing}': no such file or folder`);
+      expect(r.stdout).toBe('');
+    });
+
+    it('rejects a preset that does not fit the dataset', () => {
+      const r = cli('train', '--data', CATS_DOGS, '--preset', 'keypoints');
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/--preset keypoints does not fit cats-dogs.zip: it holds 'binary' data, which trains the 'binary' preset/);
+    });
+
+    it('rejects a non-numeric --epochs before reading anything', () => {
+      const r = cli('train', '--data', CATS_DOGS, '--epochs', 'five');
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/--epochs takes an integer ≥ 1, got 'five'/);
+    });
+
+    it('says a --model folder is no saved model', () => {
+      const r = cli('predict', '--model', tmp, '--image', CATS_DOGS);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/not a saved model/);
+    });
+  });
+});
