@@ -1,9 +1,15 @@
 import { BackendBadge } from './components/BackendBadge';
 import { BackendPicker } from './components/BackendPicker';
+import { ConfusionMatrix } from './components/ConfusionMatrix';
 import { DatasetPanel } from './components/DatasetPanel';
+import { Gallery } from './components/Gallery';
 import { ModelPicker } from './components/ModelPicker';
 import { ModuleTree } from './components/ModuleTree';
 import { ParamTotals } from './components/ParamTotals';
+import { PredictPanel } from './components/PredictPanel';
+import { TrainCharts } from './components/TrainCharts';
+import { TrainPanel } from './components/TrainPanel';
+import { LandmarksPanel } from './landmarks/LandmarksPanel';
 
 export function App() {
   return (
@@ -20,6 +26,14 @@ export function App() {
           <ParamTotals />
         </section>
         <ModuleTree />
+        <TrainPanel />
+        <TrainCharts />
+        <div className="results">
+          <PredictPanel />
+          <ConfusionMatrix />
+        </div>
+        <Gallery />
+        <LandmarksPanel />
       </main>
     </div>
   );

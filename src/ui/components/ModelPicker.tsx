@@ -4,15 +4,23 @@ import { useStudio } from '../store';
 
 /** Backbone and preset (head) selects; a change rebuilds the model with the preset's freezing. */
 export function ModelPicker() {
-  const { catalog, config, chooseModel } = useStudio(
-    useShallow((s) => ({ catalog: s.catalog, config: s.modelConfig, chooseModel: s.chooseModel })),
+  const { catalog, config, chooseModel, datasetClasses } = useStudio(
+    useShallow((s) => ({
+      catalog: s.catalog,
+      config: s.modelConfig,
+      chooseModel: s.chooseModel,
+      datasetClasses: s.datasetReport?.classes?.length,
+    })),
   );
+  // A multiclass head needs a class count: the dataset's when one is loaded, else 3 to show the head's shape.
+  const shapeOf = (preset: PresetName) =>
+    preset === 'multiclass' ? { numClasses: config?.numClasses ?? datasetClasses ?? 3 } : {};
   const backbone = catalog?.backbones.find((b) => b.name === config?.backbone);
   const presets = backbone?.presets ?? catalog?.presets ?? [];
   const onBackbone = (name: BackboneName) => {
     const offered = catalog?.backbones.find((b) => b.name === name)?.presets ?? [];
     const preset = config && offered.includes(config.preset) ? config.preset : (offered.find((p) => p !== 'original') ?? offered[0]);
-    if (preset) void chooseModel(name, preset);
+    if (preset) void chooseModel(name, preset, shapeOf(preset));
   };
   return (
     <div className="picker">
@@ -35,7 +43,10 @@ export function ModelPicker() {
         <select
           value={config?.preset ?? ''}
           disabled={!catalog || !config}
-          onChange={(e) => config && void chooseModel(config.backbone, e.target.value as PresetName)}
+          onChange={(e) => {
+            const preset = e.target.value as PresetName;
+            if (config) void chooseModel(config.backbone, preset, shapeOf(preset));
+          }}
         >
           {presets.map((p) => (
             <option key={p} value={p}>

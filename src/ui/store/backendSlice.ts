@@ -42,7 +42,8 @@ export const createBackendSlice: StateCreator<StudioState, [], [], BackendSlice>
       set({ backendStatus: 'error', backendError: (e as Error).message ?? String(e) });
       return;
     }
-    await get().reloadModel();
+    // A saved project (or the trained model shown, on a new backend) comes back instead of the default model.
+    if (!(await get().restoreProject())) await get().reloadModel();
   },
 
   resetBackend() {

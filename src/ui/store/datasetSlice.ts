@@ -44,11 +44,18 @@ export const initialDatasetState = {
 
 /** The open dataset's bytes (a File or Blob): kept here, not in the store, which holds plain data only. */
 let currentSource: DatasetSource | null = null;
+/** The sample the open dataset came from, if it did: a saved project refers to it by name. */
+let currentSample: SampleName | null = null;
 let generation = 0;
 
 /** The source of the open dataset, for the training worker to read batches from. */
 export function datasetSource(): DatasetSource | null {
   return currentSource;
+}
+
+/** The sample the open dataset is, or null for a dropped or picked one. */
+export function datasetSample(): SampleName | null {
+  return currentSample;
 }
 
 export const createDatasetSlice: StateCreator<StudioState, [], [], DatasetSlice> = (set) => {
@@ -79,14 +86,19 @@ export const createDatasetSlice: StateCreator<StudioState, [], [], DatasetSlice>
 
   return {
     ...initialDatasetState,
-    openDataset: (source) => read(source),
+    openDataset(source) {
+      currentSample = null;
+      return read(source);
+    },
     async openSample(name) {
       const file = `${name}.zip`;
       set({ ...initialDatasetState, datasetStatus: 'reading', datasetName: file });
       try {
         const response = await fetch(`${import.meta.env.BASE_URL}samples/${file}`);
         if (!response.ok) throw new Error(`could not load the sample ${file} (HTTP ${response.status})`);
-        await read({ kind: 'zip', name: file, blob: await response.blob() });
+        const blob = await response.blob();
+        currentSample = name;
+        await read({ kind: 'zip', name: file, blob });
       } catch (e) {
         set({ datasetStatus: 'error', datasetError: (e as Error).message });
       }
@@ -98,6 +110,7 @@ export const createDatasetSlice: StateCreator<StudioState, [], [], DatasetSlice>
     resetDataset() {
       generation++;
       currentSource = null;
+      currentSample = null;
       dataWorker.clearThumbnails();
       set(initialDatasetState);
     },

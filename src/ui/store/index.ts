@@ -1,17 +1,23 @@
 import { create } from 'zustand';
 import { createBackendSlice, type BackendSlice } from './backendSlice';
 import { createDatasetSlice, type DatasetSlice } from './datasetSlice';
+import { createLandmarksSlice, type LandmarksSlice } from './landmarksSlice';
 import { createModelSlice, type ModelSlice } from './modelSlice';
+import { createPredictSlice, type PredictSlice } from './predictSlice';
+import { createTrainingSlice, type TrainingSlice } from './trainingSlice';
 import { createUiSlice, type UiSlice } from './uiSlice';
 
 /** The studio's one store: plain data (no tensors, workers or proxies) and the actions that change it. */
-export type StudioState = BackendSlice & ModelSlice & UiSlice & DatasetSlice;
+export type StudioState = BackendSlice & ModelSlice & UiSlice & DatasetSlice & TrainingSlice & PredictSlice & LandmarksSlice;
 
 export const useStudio = create<StudioState>()((...a) => ({
   ...createBackendSlice(...a),
   ...createModelSlice(...a),
   ...createUiSlice(...a),
   ...createDatasetSlice(...a),
+  ...createTrainingSlice(...a),
+  ...createPredictSlice(...a),
+  ...createLandmarksSlice(...a),
 }));
 
 /** Back to a blank studio (tests). */
@@ -21,4 +27,7 @@ export function resetStudio(): void {
   s.resetModel();
   s.resetUi();
   s.resetDataset();
+  s.resetTraining();
+  s.resetPredict();
+  s.resetLandmarks();
 }

@@ -2,7 +2,7 @@ import { proxy, transfer } from 'comlink';
 import type { StateCreator } from 'zustand';
 import { findModule, type BackboneName, type FreezeOp, type ModelConfig, type PresetName } from '../../engine/models';
 import { fetchWeightsFile, weightsFileLabel } from '../weightsCache';
-import type { ModelView } from '../../workers/model.worker';
+import type { ModelView } from '../../workers/trainer.worker';
 import { restoreOps } from '../tree/restoreOps';
 import { trainState } from '../tree/trainState';
 import { modelWorker, WorkerRestarted } from '../workerClient';
@@ -33,8 +33,15 @@ export interface ModelSlice {
   weightsProgress: { loaded: number; total: number | null } | null;
   /** Where the last weights file came from: 'network', or 'cache' when IndexedDB had it. */
   weightsFetchedFrom: 'network' | 'cache' | null;
-  /** Builds backbone + preset with the preset's own freezing (the tree's clicks start over). */
-  chooseModel(backbone: BackboneName, preset: PresetName): Promise<void>;
+  /**
+   * Builds backbone + preset with the preset's own freezing (the tree's clicks start over); `shape` sets the
+   * class count of a multiclass head and the input size.
+   */
+  chooseModel(backbone: BackboneName, preset: PresetName, shape?: Pick<ModelConfig, 'numClasses' | 'inputSize'>): Promise<void>;
+  /** Shows a trained model saved with the project: the worker rebuilds it from its files (transferred). */
+  loadTrained(config: ModelConfig, files: Record<string, Uint8Array>): Promise<void>;
+  /** Rebuilds the current model at another square input size, the tree's clicks kept. */
+  setInputSize(size: number): Promise<void>;
   /** Rebuilds the current config, clicks included (after a backend change); picks a default on first run. */
   reloadModel(): Promise<void>;
   /** Trains a module that is (partly) frozen, freezes one that trains. */
@@ -112,7 +119,25 @@ export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (
   return {
     ...initialModelState,
 
-    chooseModel: (backbone, preset) => serial(() => build({ backbone, preset, freezeOps: [] }, false)),
+    chooseModel: (backbone, preset, shape = {}) => serial(() => build({ backbone, preset, ...shape, freezeOps: [] }, false)),
+
+    loadTrained: (config, files) =>
+      serial(async () => {
+        set({ modelConfig: config, modelStatus: 'building', modelError: null, undoStack: [] });
+        try {
+          const buffers = Object.values(files).map((f) => f.buffer as ArrayBuffer);
+          const view = await modelWorker.call((api) => api.loadProject(transfer(files, buffers)));
+          if (get().modelConfig === config) set({ modelView: view, modelStatus: 'ready' });
+        } catch (e) {
+          if (!(e instanceof WorkerRestarted) && get().modelConfig === config) set({ modelStatus: 'error', modelError: message(e) });
+        }
+      }),
+
+    setInputSize: (size) =>
+      serial(async () => {
+        const config = get().modelConfig;
+        if (config && config.inputSize !== size) await build({ ...config, inputSize: size }, true);
+      }),
 
     reloadModel: () =>
       serial(async () => {

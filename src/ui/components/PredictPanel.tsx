@@ -1,0 +1,54 @@
+import { useRef, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { useStudio } from '../store';
+import { hasTrainedModel } from '../store/trainingSlice';
+import { PredictionView } from './PredictionView';
+
+/** Drop or pick an image: the trained model's prediction on it. */
+export function PredictPanel() {
+  const { ready, status, error, prediction, predictFile } = useStudio(
+    useShallow((s) => ({
+      ready: hasTrainedModel(s) && s.trainState !== 'running' && s.trainState !== 'paused',
+      status: s.predictStatus,
+      error: s.predictError,
+      prediction: s.prediction,
+      predictFile: s.predictFile,
+    })),
+  );
+  const input = useRef<HTMLInputElement>(null);
+  const [over, setOver] = useState(false);
+  const take = (files: FileList | null | undefined) => {
+    const file = files?.[0];
+    if (file && ready) void predictFile(file);
+  };
+  return (
+    <section className="panel predict" aria-label="Predict">
+      <header className="panel-head">
+        <h2>Predict</h2>
+      </header>
+      <div
+        className={`dropzone${over ? ' dropzone-over' : ''}`}
+        data-testid="predict-drop"
+        onDragOver={(e) => {
+          e.preventDefault();
+          setOver(true);
+        }}
+        onDragLeave={() => setOver(false)}
+        onDrop={(e) => {
+          e.preventDefault();
+          setOver(false);
+          take(e.dataTransfer.files);
+        }}
+      >
+        <span>{ready ? 'Drop an image here' : 'Train a model first'}</span>
+        <button type="button" disabled={!ready} onClick={() => input.current?.click()}>
+          Choose an image…
+        </button>
+        <input ref={input} type="file" accept="image/*" hidden data-testid="predict-input" onChange={(e) => take(e.target.files)} />
+      </div>
+      {status === 'predicting' ? <p className="muted">Predicting…</p> : null}
+      {status === 'error' ? <p className="train-error" role="alert">{error}</p> : null}
+      {prediction ? <PredictionView url={prediction.url} prediction={prediction.result} truth={prediction.truth} /> : null}
+    </section>
+  );
+}

@@ -1,0 +1,36 @@
+import { useShallow } from 'zustand/react/shallow';
+import { useStudio } from '../store';
+
+/** Start, Pause / Resume and Stop of the run. */
+export function TrainControls() {
+  const { state, canStart, start, pause, resume, stop } = useStudio(
+    useShallow((s) => ({
+      state: s.trainState,
+      canStart: s.datasetStatus === 'ready' && !!s.datasetReport?.task && s.modelStatus === 'ready',
+      start: s.startTraining,
+      pause: s.pauseTraining,
+      resume: s.resumeTraining,
+      stop: s.stopTraining,
+    })),
+  );
+  const active = state === 'running' || state === 'paused';
+  return (
+    <div className="train-controls">
+      <button type="button" className="primary" disabled={active || !canStart} onClick={() => void start()}>
+        {state === 'idle' ? 'Start training' : 'Train again'}
+      </button>
+      {state === 'paused' ? (
+        <button type="button" onClick={() => void resume()}>
+          Resume
+        </button>
+      ) : (
+        <button type="button" disabled={state !== 'running'} onClick={() => void pause()}>
+          Pause
+        </button>
+      )}
+      <button type="button" disabled={!active} onClick={() => void stop()}>
+        Stop
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,48 @@
+import { useShallow } from 'zustand/react/shallow';
+import { useStudio } from '../store';
+
+const PHASES = { cache: 'Caching features', train: 'Training', val: 'Validating' } as const;
+
+/** Seconds as `1m 05s` or `12.3s`. */
+export function formatSeconds(s: number): string {
+  if (!Number.isFinite(s)) return '–';
+  if (s < 60) return `${s.toFixed(1)}s`;
+  return `${Math.floor(s / 60)}m ${String(Math.round(s % 60)).padStart(2, '0')}s`;
+}
+
+/** Where the run is: state, phase progress (feature cache, train, val), epoch and ETA. */
+export function TrainProgress() {
+  const { state, message, progress, eta, epochs, total } = useStudio(
+    useShallow((s) => ({
+      state: s.trainState,
+      message: s.trainMessage,
+      progress: s.progress,
+      eta: s.eta,
+      epochs: s.epochs.length,
+      total: s.runConfig?.epochs ?? null,
+    })),
+  );
+  return (
+    <div className="train-progress" role="status" aria-live="polite">
+      <span className={`train-state train-${state}`} data-testid="train-state">
+        {state}
+      </span>
+      {total ? (
+        <span data-testid="train-epochs">
+          epoch {epochs} / {total}
+        </span>
+      ) : null}
+      {progress ? (
+        <span className="train-phase" data-testid="train-phase">
+          {PHASES[progress.phase]} <progress max={progress.total} value={progress.done} /> {progress.done} / {progress.total}
+        </span>
+      ) : null}
+      {eta && (state === 'running' || state === 'paused') ? (
+        <span data-testid="train-eta">
+          {formatSeconds(eta.elapsed)} elapsed · {formatSeconds(eta.remaining)} left
+        </span>
+      ) : null}
+      {message ? <span className={state === 'failed' ? 'train-error' : 'muted'}>{message}</span> : null}
+    </div>
+  );
+}

@@ -1,0 +1,106 @@
+import { useRef, type DragEvent } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { LANDMARK_MODES, pointsNme } from '../../engine/landmarks';
+import { useStudio } from '../store';
+import './landmarks.css';
+import { FaceOverlay } from './FaceOverlay';
+import { MeshPlot } from './MeshPlot';
+import { FACE_SAMPLES, sampleUrl } from './samples';
+import { points68, shownPoints } from './shownPoints';
+
+/** Landmarks: pretrained 2D/3D face landmarks of one image (run in the landmarks worker), in 2D and 3D views. */
+export function LandmarksPanel() {
+  const s = useStudio(
+    useShallow((st) => ({
+      status: st.landmarksStatus,
+      image: st.landmarksImage,
+      mode: st.landmarksMode,
+      result: st.landmarksResult,
+      error: st.landmarksError,
+      pointSet: st.landmarksPointSet,
+      faceIndex: st.landmarksFace,
+      compare: st.landmarksCompare,
+      detect: st.detectLandmarks,
+      setMode: st.setLandmarksMode,
+      setPointSet: st.setLandmarksPointSet,
+      setFace: st.setLandmarksFace,
+    })),
+  );
+  const input = useRef<HTMLInputElement>(null);
+  const face = s.result?.faces[s.faceIndex];
+  const points = face ? shownPoints(face, s.pointSet) : null;
+  const nme = face && s.compare && s.result ? pointsNme(s.compare.points, points68(face), s.result.width, s.result.height) : null;
+
+  const openSample = async (name: string) => {
+    const response = await fetch(sampleUrl(name));
+    await s.detect(await response.blob(), name);
+  };
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    const file = e.dataTransfer.files[0];
+    if (file) void s.detect(file, file.name);
+  };
+
+  return (
+    <section className="landmarks" aria-label="Landmarks" data-testid="landmarks" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
+      <h2>Landmarks</h2>
+      <div className="toolbar">
+        <button type="button" onClick={() => input.current?.click()}>
+          Choose an image…
+        </button>
+        <input ref={input} type="file" accept="image/*" hidden onChange={(e) => e.target.files?.[0] && void s.detect(e.target.files[0], e.target.files[0].name)} />
+        <span className="muted">or drop one here. Samples:</span>
+        {FACE_SAMPLES.map((f) => (
+          <button key={f.name} type="button" onClick={() => void openSample(f.name)}>
+            {f.title}
+          </button>
+        ))}
+      </div>
+      <div className="toolbar" role="group" aria-label="Landmark options">
+        <label>
+          Mode{' '}
+          <select aria-label="Landmark mode" value={s.mode} onChange={(e) => void s.setMode(e.target.value as (typeof LANDMARK_MODES)[number])}>
+            {LANDMARK_MODES.map((m) => (
+              <option key={m} value={m}>
+                {m.toUpperCase()}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Points{' '}
+          <select aria-label="Landmark points" value={s.pointSet} disabled={s.mode !== '3d'} onChange={(e) => s.setPointSet(e.target.value as 'mesh' | 'subset68')}>
+            <option value="mesh">mesh (468)</option>
+            <option value="subset68">68-point subset</option>
+          </select>
+        </label>
+        {s.result && s.result.faces.length > 1 && (
+          <label>
+            Face{' '}
+            <select aria-label="Face" value={s.faceIndex} onChange={(e) => s.setFace(Number(e.target.value))}>
+              {s.result.faces.map((_, i) => (
+                <option key={i} value={i}>
+                  {i + 1} of {s.result!.faces.length}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        <span data-testid="landmarks-status" className="muted">
+          {s.status === 'detecting' ? 'finding faces…' : s.status === 'error' ? s.error : s.result?.message ?? ''}
+        </span>
+        {nme !== null && (
+          <span data-testid="landmarks-nme">
+            NME vs {s.compare!.label}: {nme.toFixed(3)}
+          </span>
+        )}
+      </div>
+      {s.image && s.result && points && (
+        <div className="landmarks-views">
+          <FaceOverlay url={s.image.url} width={s.result.width} height={s.result.height} points={points} compare={s.compare?.points} />
+          <MeshPlot points={points} compare={s.compare?.points} />
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,194 @@
+import { proxy } from 'comlink';
+import type { StateCreator } from 'zustand';
+import { splitDataset } from '../../engine/data';
+import type { TrainConfig, TrainEvent } from '../../engine/train';
+import { loadProject, saveModelFiles, saveProject, startProject } from '../persistence/projectDb';
+import { reportData, seriesOf, type DatasetRef, type SavedProject } from '../persistence/project';
+import { eventBuffer } from '../training/eventBuffer';
+import { hyperParams, taskNameOf, type HyperParams } from '../training/hyperParams';
+import { applyEvents, initialRunView, type RunView } from '../training/runView';
+import { modelWorker, WorkerRestarted } from '../workerClient';
+import { datasetSample, datasetSource, type SampleName } from './datasetSlice';
+import type { StudioState } from './index';
+
+export interface TrainingSlice extends RunView {
+  /** The user's changes to the book's hyper-parameters (the task's defaults fill the rest). */
+  hyperOverrides: Partial<HyperParams>;
+  /** The config of the run shown (running, finished or restored); its task and context decode predictions. */
+  runConfig: TrainConfig | null;
+  /** True when the run shown came back from IndexedDB after a reload. */
+  restored: boolean;
+  /** True when the worker holds the run's trained weights (after a run ends, or restored with its files). */
+  trained: boolean;
+  setHyper(patch: Partial<HyperParams>): void;
+  /** Trains the model the tree shows on the open dataset (switching its head to the dataset's task first). */
+  startTraining(): Promise<void>;
+  pauseTraining(): Promise<void>;
+  resumeTraining(): Promise<void>;
+  /** Ends the run early; the trainer keeps the best weights so far. */
+  stopTraining(): Promise<void>;
+  /**
+   * Brings the saved project back (its dataset, its trained model, its charts) when nothing else is shown or
+   * the model shown is the project's (a new backend); false when there is none to restore.
+   */
+  restoreProject(): Promise<boolean>;
+  /** Saves the trained model as a zip (model.json, weights.bin, studio.json), zipped in the worker. */
+  downloadModel(): Promise<void>;
+  /** The current project as saved data: the dataset reference, the model and the run's records. */
+  projectSnapshot(): SavedProject | null;
+  resetTraining(): void;
+}
+
+export const initialTrainingState = {
+  ...initialRunView,
+  hyperOverrides: {} as Partial<HyperParams>,
+  runConfig: null as TrainConfig | null,
+  restored: false,
+  trained: false,
+};
+
+/** The model shown is the run's, trained: what Predict and Download work on (a new model choice ends that). */
+export function hasTrainedModel(s: StudioState): boolean {
+  return s.trained && s.modelStatus === 'ready' && !!s.runConfig && JSON.stringify(s.modelConfig) === JSON.stringify(s.runConfig.model);
+}
+
+const message = (e: unknown) => (e as Error)?.message ?? String(e);
+
+/** The open dataset as the project refers to it: a sample by its name, anything else by its bytes. */
+function datasetRef(): DatasetRef | null {
+  const source = datasetSource();
+  const sample = datasetSample();
+  if (!source) return null;
+  if (sample) return { kind: 'sample', name: sample };
+  return source.kind === 'zip' ? { kind: 'zip', name: source.name, blob: source.blob } : { ...source };
+}
+
+export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlice> = (set, get) => {
+  let started = 0;
+
+  /** Saves the records (and, with `files`, the trained weights); a failure to save is shown, not thrown. */
+  async function persist(files?: Record<string, Uint8Array>): Promise<void> {
+    const project = get().projectSnapshot();
+    if (!project) return;
+    try {
+      if (files) await saveModelFiles(files);
+      await saveProject(project);
+    } catch (e) {
+      set({ trainMessage: `could not save the project: ${message(e)}` });
+    }
+  }
+
+  const buffer = eventBuffer((events: TrainEvent[]) => {
+    set(applyEvents(get(), events));
+    if (events.some((e) => e.type === 'epoch')) void persist();
+  });
+
+  return {
+    ...initialTrainingState,
+
+    setHyper: (patch) => set((s) => ({ hyperOverrides: { ...s.hyperOverrides, ...patch } })),
+
+    async startTraining() {
+      const s = get();
+      const source = datasetSource();
+      const report = s.datasetReport;
+      if (s.trainState === 'running' || s.trainState === 'paused' || !source || !report?.task || !s.modelConfig) return;
+      const hyper = hyperParams(taskNameOf(report.task), s.hyperOverrides);
+      set({ ...initialRunView, trainState: 'running', trainMessage: 'Preparing…', runConfig: null, restored: false, trained: false });
+      try {
+        const dataset = datasetRef();
+        if (dataset) await startProject(dataset);
+        const plan = await modelWorker.call((api) => api.plan(report, hyper.lossWeights));
+        const model = get().modelConfig!;
+        if (model.preset !== plan.head.preset || model.numClasses !== plan.head.numClasses) {
+          await get().chooseModel(model.backbone, plan.head.preset, { numClasses: plan.head.numClasses, inputSize: model.inputSize });
+        }
+        if (get().modelStatus !== 'ready') throw new Error(get().modelError ?? 'the model could not be built');
+        const { lossWeights: _, ...rest } = hyper;
+        const config: TrainConfig = { model: get().modelConfig!, task: plan.task, ctx: plan.ctx, ...rest };
+        const { train, val } = splitDataset({ report, items: get().datasetItems }, { seed: hyper.seed });
+        set({ runConfig: config });
+        started = Date.now();
+        await modelWorker.call((api) => api.train(config, source, { train, val }, proxy(buffer.push)));
+        await buffer.flush();
+        const files = await modelWorker.call((api) => api.exportFiles());
+        set({ trained: true });
+        await persist(files);
+      } catch (e) {
+        await buffer.flush();
+        if (e instanceof WorkerRestarted) set({ trainState: 'stopped', trainMessage: 'the backend was restarted', progress: null });
+        else set({ trainState: 'failed', trainMessage: message(e), progress: null });
+      }
+    },
+
+    pauseTraining: async () => void (await modelWorker.now((api) => api.pause())),
+    resumeTraining: async () => void (await modelWorker.now((api) => api.resume())),
+    stopTraining: async () => void (await modelWorker.now((api) => api.stop())),
+
+    async restoreProject() {
+      const saved = await loadProject().catch(() => null);
+      const current = get().modelConfig;
+      if (!saved || (current && JSON.stringify(current) !== JSON.stringify(saved.project.model))) return false;
+      const { project, files } = saved;
+      const cut = project.state === 'running' || project.state === 'paused';
+      set({
+        ...initialRunView,
+        series: seriesOf(project.report),
+        epochs: project.epochs,
+        samples: project.samples,
+        trainState: cut ? 'stopped' : project.state,
+        trainMessage: cut ? 'the page was closed during training; its weights were not saved' : project.message,
+        runConfig: project.run,
+        hyperOverrides: project.hyper,
+        restored: true,
+        trained: files !== null,
+      });
+      if (get().datasetStatus === 'idle') {
+        const d = project.dataset;
+        void (d.kind === 'sample' ? get().openSample(d.name as SampleName) : get().openDataset(d));
+      }
+      if (files) await get().loadTrained(project.model, files);
+      else {
+        set({ modelConfig: project.model });
+        await get().reloadModel();
+      }
+      return true;
+    },
+
+    async downloadModel() {
+      const run = get().runConfig;
+      if (!run) return;
+      const zip = await modelWorker.call((api) => api.exportZip());
+      const url = URL.createObjectURL(new Blob([zip as Uint8Array<ArrayBuffer>], { type: 'application/zip' }));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = `${run.model.backbone}-${run.task}.zip`;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    },
+
+    projectSnapshot() {
+      const s = get();
+      const dataset = datasetRef();
+      if (!s.runConfig || !dataset || !s.datasetReport?.task) return null;
+      return {
+        version: 1,
+        savedAt: Date.now(),
+        dataset,
+        model: s.runConfig.model,
+        run: s.runConfig,
+        hyper: hyperParams(taskNameOf(s.datasetReport.task), s.hyperOverrides),
+        state: s.trainState,
+        message: s.trainMessage,
+        report: reportData(s.series, s.runConfig.epochs, s.epochs, s.eta ? s.eta.elapsed * 1000 : Date.now() - started),
+        epochs: s.epochs,
+        samples: s.samples,
+      };
+    },
+
+    resetTraining() {
+      buffer.clear();
+      set(initialTrainingState);
+    },
+  };
+};

@@ -1,0 +1,102 @@
+import type { ReportPoint } from '../../engine/train';
+import type { EpochSummary } from './runView';
+
+/** The Report's prefixes: train batches and validation. */
+const PREFIX = /^(trn|val)_/;
+
+/** Metrics the charts can show: Report keys without their `trn_`/`val_` prefix, in first-recorded order. */
+export function chartMetrics(keys: string[]): string[] {
+  return [...new Set(['loss', ...keys.map((k) => k.replace(PREFIX, ''))])];
+}
+
+/**
+ * TensorBoard's smoothing: an exponential moving average with weight `w` (0 = raw), debiased so the first
+ * points are not pulled towards 0.
+ */
+export function smooth(points: ReportPoint[], w: number): ReportPoint[] {
+  if (w <= 0) return points;
+  let avg = 0;
+  return points.map((p, i) => {
+    avg = avg * w + (1 - w) * p.value;
+    return { pos: p.pos, value: avg / (1 - w ** (i + 1)) };
+  });
+}
+
+/** One line of a chart: its id is the Report key (plus ` (epoch)` for the epoch means). */
+export interface ChartLine {
+  id: string;
+  kind: 'batch' | 'epoch';
+  split: 'trn' | 'val';
+  points: ReportPoint[];
+}
+
+/**
+ * The lines of `metric`: per-batch trn and val records (smoothed) and their epoch means; log scale drops values
+ * ≤ 0. The loss always has its four lines, empty before the first record, so the chart is drawn once before a
+ * run and then only grows.
+ */
+export function chartLines(
+  metric: string,
+  series: Record<string, ReportPoint[]>,
+  epochs: EpochSummary[],
+  options: { smoothing: number; log: boolean },
+): ChartLine[] {
+  const keep = (points: ReportPoint[]) => (options.log ? points.filter((p) => p.value > 0) : points);
+  const lines: ChartLine[] = [];
+  for (const split of ['trn', 'val'] as const) {
+    const key = `${split}_${metric}`;
+    const points = series[key] ?? [];
+    if (!points.length && metric !== 'loss') continue;
+    // A key recorded once per epoch (val metrics) is its own epoch line.
+    const perEpoch = points.length > 0 && points.length <= epochs.length;
+    if (!perEpoch) lines.push({ id: key, kind: 'batch', split, points: keep(smooth(points, options.smoothing)) });
+    const means = epochs.flatMap((e) => (e.averages[key] === undefined ? [] : [{ pos: e.epoch, value: e.averages[key] }]));
+    lines.push({ id: `${key} (epoch)`, kind: 'epoch', split, points: keep(perEpoch && !means.length ? points : means) });
+  }
+  return lines;
+}
+
+/** One row per position with each line's value there (by line id): the shape recharts takes at chart level. */
+export type ChartRow = { pos: number } & Record<string, number>;
+
+/** Merges lines into rows sorted by position, so the chart takes one data array rather than one per line. */
+export function chartRows(lines: ChartLine[]): ChartRow[] {
+  const rows = new Map<number, ChartRow>();
+  for (const line of lines) {
+    for (const { pos, value } of line.points) {
+      let row = rows.get(pos);
+      if (!row) rows.set(pos, (row = { pos } as ChartRow));
+      row[line.id] = value;
+    }
+  }
+  return [...rows.values()].sort((a, b) => a.pos - b.pos);
+}
+
+/** A step of 1, 2 or 5 × 10ⁿ that cuts `span` into about `count` parts. */
+function niceStep(span: number, count: number): number {
+  const raw = span / count;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  return ([1, 2, 5, 10].find((m) => m * power >= raw) ?? 10) * power;
+}
+
+/**
+ * The y axis for `lines`: domain and ticks worked out here, once per redraw, so recharts takes them as they
+ * are rather than recomputing "nice" ticks (with arbitrary-precision decimals) for every update.
+ */
+export function yAxisOf(lines: ChartLine[], log: boolean, count = 5): { domain: [number, number]; ticks: number[] } {
+  const values = lines.flatMap((l) => l.points.map((p) => p.value)).filter((v) => Number.isFinite(v) && (!log || v > 0));
+  if (!values.length) return log ? { domain: [0.1, 1], ticks: [0.1, 1] } : { domain: [0, 1], ticks: [0, 0.25, 0.5, 0.75, 1] };
+  let lo = Math.min(...values);
+  let hi = Math.max(...values);
+  if (log) {
+    const ticks: number[] = [];
+    for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) ticks.push(10 ** e);
+    return { domain: [ticks[0], ticks.at(-1)!], ticks };
+  }
+  if (hi - lo < 1e-9) [lo, hi] = [lo - 0.5, hi + 0.5];
+  const step = niceStep(hi - lo, count);
+  const start = Math.floor(lo / step) * step;
+  const ticks: number[] = [];
+  for (let t = start; t < hi + step - 1e-9; t += step) ticks.push(+t.toPrecision(12));
+  return { domain: [ticks[0], ticks.at(-1)!], ticks };
+}

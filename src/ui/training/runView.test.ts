@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import type { TrainEvent } from '../../engine/train';
+import { applyEvents, initialRunView, type RunView } from './runView';
+
+const record = (pos: number, values: Record<string, number>, remaining = '3.00'): TrainEvent => ({
+  type: 'record',
+  pos,
+  values,
+  line: `EPOCH: ${pos.toFixed(3)}  (1.00s - ${remaining}s remaining)`,
+});
+
+describe('applyEvents', () => {
+  it('appends records per key without touching the previous arrays', () => {
+    const first = { ...initialRunView, ...applyEvents(initialRunView, [record(0.5, { trn_loss: 0.7 })]) } as RunView;
+    const before = first.series.trn_loss;
+    const next = applyEvents(first, [record(1, { trn_loss: 0.6 }), record(1, { val_loss: 0.65 })]);
+    expect(before).toEqual([{ pos: 0.5, value: 0.7 }]);
+    expect(next.series!.trn_loss).toEqual([
+      { pos: 0.5, value: 0.7 },
+      { pos: 1, value: 0.6 },
+    ]);
+    expect(next.series!.val_loss).toEqual([{ pos: 1, value: 0.65 }]);
+  });
+
+  it('reads the ETA from the progress line, inf before the first position', () => {
+    expect(applyEvents(initialRunView, [record(0.25, { trn_loss: 1 }, '36.90')]).eta).toEqual({ elapsed: 1, remaining: 36.9 });
+    expect(applyEvents(initialRunView, [record(0, { trn_loss: 1 }, 'inf')]).eta).toEqual({ elapsed: 1, remaining: Infinity });
+  });
+
+  it('keeps epochs in order, the latest samples, and clears progress when the run ends', () => {
+    const val = { n: 2, metrics: { accuracy: 1 } };
+    const out = applyEvents(initialRunView, [
+      { type: 'state', state: 'running' },
+      { type: 'progress', phase: 'cache', done: 3, total: 10 },
+      { type: 'epoch', epoch: 1, averages: { trn_loss: 0.5 }, val, seconds: 2, best: true },
+      { type: 'epoch', epoch: 2, averages: { trn_loss: 0.4 }, val, seconds: 1, best: false },
+      { type: 'samples', epoch: 2, best: [], worst: [] },
+      { type: 'state', state: 'done' },
+    ]);
+    expect(out.epochs!.map((e) => e.epoch)).toEqual([1, 2]);
+    expect(out.samples!.epoch).toBe(2);
+    expect(out.trainState).toBe('done');
+    expect(out.progress).toBeNull();
+  });
+});

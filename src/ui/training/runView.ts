@@ -1,0 +1,88 @@
+import type { ReportPoint, SamplePrediction, TrainEvent, TrainState } from '../../engine/train';
+import type { Evaluation } from '../../engine/tasks';
+
+/** One finished epoch, as the trainer's `epoch` event tells it. */
+export interface EpochSummary {
+  epoch: number;
+  averages: Record<string, number>;
+  val: Evaluation;
+  seconds: number;
+  best: boolean;
+}
+
+/** What a run looks like to the UI: plain data, built from the trainer's events. */
+export interface RunView {
+  trainState: TrainState;
+  trainMessage: string | null;
+  progress: { phase: 'cache' | 'train' | 'val'; done: number; total: number } | null;
+  /** Report records by key (`trn_loss`, `val_loss`, …): the per-batch chart points. */
+  series: Record<string, ReportPoint[]>;
+  epochs: EpochSummary[];
+  samples: { epoch: number; best: SamplePrediction[]; worst: SamplePrediction[] } | null;
+  /** Seconds spent and left, from the Report's progress line. */
+  eta: { elapsed: number; remaining: number } | null;
+  /** The last progress line, as the CLI prints it. */
+  line: string | null;
+}
+
+export const initialRunView: RunView = {
+  trainState: 'idle',
+  trainMessage: null,
+  progress: null,
+  series: {},
+  epochs: [],
+  samples: null,
+  eta: null,
+  line: null,
+};
+
+// The Report's line ends `(12.30s - 36.90s remaining)` (torch_snippets' format).
+const ETA = /\((\d+(?:\.\d+)?)s - (\d+(?:\.\d+)?|inf)s remaining\)$/;
+
+function etaOf(line: string): RunView['eta'] {
+  const m = ETA.exec(line);
+  return m ? { elapsed: Number(m[1]), remaining: m[2] === 'inf' ? Infinity : Number(m[2]) } : null;
+}
+
+/**
+ * Folds a batch of trainer events into the run view. Returns only the fields that changed, so one store
+ * update carries many per-batch records (the client buffers them) and untouched arrays keep their identity.
+ */
+export function applyEvents(view: RunView, events: TrainEvent[]): Partial<RunView> {
+  const out: Partial<RunView> = {};
+  let series: Record<string, ReportPoint[]> | null = null;
+  for (const e of events) {
+    switch (e.type) {
+      case 'state':
+        out.trainState = e.state;
+        out.trainMessage = e.message ?? null;
+        if (e.state !== 'running' && e.state !== 'paused') out.progress = null;
+        break;
+      case 'progress':
+        out.progress = { phase: e.phase, done: e.done, total: e.total };
+        break;
+      case 'record': {
+        series ??= { ...view.series };
+        for (const [key, value] of Object.entries(e.values)) {
+          // Copy a key's array once per fold, then append to the copy.
+          const points: ReportPoint[] = series[key] === view.series[key] ? [...(series[key] ?? [])] : series[key];
+          points.push({ pos: e.pos, value });
+          series[key] = points;
+        }
+        out.line = e.line;
+        out.eta = etaOf(e.line) ?? view.eta;
+        break;
+      }
+      case 'epoch': {
+        const epochs = out.epochs ?? view.epochs;
+        out.epochs = [...epochs, { epoch: e.epoch, averages: e.averages, val: e.val, seconds: e.seconds, best: e.best }];
+        break;
+      }
+      case 'samples':
+        out.samples = { epoch: e.epoch, best: e.best, worst: e.worst };
+        break;
+    }
+  }
+  if (series) out.series = series;
+  return out;
+}

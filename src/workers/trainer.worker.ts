@@ -1,0 +1,180 @@
+import type * as tf from '@tensorflow/tfjs';
+import { expose, transfer } from 'comlink';
+import { zipSync } from 'fflate';
+import { selectBackend, type SelectBackendOptions } from '../engine/backend';
+import { bitmapDecoder, blobFiles, blobSource, folderArchive, openZip, type Archive, type DatasetReport } from '../engine/data';
+import {
+  applyFreezeOps,
+  buildModel,
+  fetchSource,
+  hasBundledWeights,
+  importTorchvision,
+  importedWeightsInfo,
+  listBackbones,
+  loadPretrained,
+  loadSavedModel,
+  moduleTree,
+  PRESET_NAMES,
+  RANDOM_INIT,
+  saveModel,
+  summarize,
+  type FreezeOp,
+  type LoadProgress,
+  type ModelConfig,
+  type ModuleNode,
+  type SaveModelInfo,
+  type SavedModelFiles,
+  type WeightsInfo,
+} from '../engine/models';
+import { headConfig, taskContext, taskFor, TASKS, type Prediction, type TaskContext, type TaskName } from '../engine/tasks';
+import { fit, idbFeatureStore, memoryFeatureStore, predictImage, spillingFeatureStore, type Training } from '../engine/train';
+import type { TrainConfig, TrainListener, TrainSplits } from '../engine/train';
+import type { DatasetSource } from './data.worker';
+
+/** The model as the UI sees it: its module tree and Keras-summary totals, plain data. */
+export interface ModelView {
+  name: string;
+  tree: ModuleNode;
+  total: number;
+  trainable: number;
+  nonTrainable: number;
+  /** Pretrained (and from where) or random init: the tree's badge. */
+  weights: WeightsInfo;
+}
+
+/** Feature-cache bytes kept in the worker's memory before the rest spills to IndexedDB. */
+const FEATURE_MEMORY_BYTES = 512 * 1024 ** 2;
+
+let model: tf.LayersModel | null = null;
+let weights: WeightsInfo = RANDOM_INIT;
+/** What the model was trained for (by a run here, or in the saved project it came from): a download says it. */
+let trained: SaveModelInfo | null = null;
+let training: Training | null = null;
+/** `public/weights`, as the studio serves it. */
+const bundled = fetchSource('/weights/');
+
+function current(): tf.LayersModel {
+  if (!model) throw new Error('no model built yet');
+  return model;
+}
+
+function view(m: tf.LayersModel): ModelView {
+  const { total, trainable, nonTrainable } = summarize(m);
+  return { name: m.name, tree: moduleTree(m), total, trainable, nonTrainable, weights };
+}
+
+function setModel(next: tf.LayersModel | null): void {
+  model?.dispose();
+  model = next;
+  trained = null;
+}
+
+function openSource(source: DatasetSource): Promise<Archive> | Archive {
+  return source.kind === 'zip' ? openZip(source.name, blobSource(source.blob)) : folderArchive(source.name, blobFiles(source.files));
+}
+
+/** The trained model's files, their buffers handed over rather than copied. */
+async function savedFiles(): Promise<SavedModelFiles> {
+  if (!trained) throw new Error('the model has not been trained yet');
+  return saveModel(current(), trained);
+}
+
+const api = {
+  /** Picks and starts the tfjs backend; call once, first. */
+  init: (options: SelectBackendOptions) => selectBackend(options),
+  /** Backbones and presets on offer. */
+  catalog: () => ({ backbones: listBackbones(), presets: [...PRESET_NAMES] }),
+  /**
+   * Builds the model; a backbone with bundled weights loads them (unless `config.weights` is 'random'), with
+   * `onProgress` called as bytes arrive. Weights that cannot be loaded leave random init, said in `weights`.
+   */
+  async buildModel(config: ModelConfig, onProgress?: (p: LoadProgress) => void): Promise<ModelView> {
+    setModel(null);
+    const built = buildModel(config);
+    weights = RANDOM_INIT;
+    if ((config.weights ?? 'pretrained') === 'pretrained' && hasBundledWeights(config.backbone)) {
+      try {
+        weights = await loadPretrained(built, bundled, { onProgress });
+      } catch (e) {
+        weights = { ...RANDOM_INIT, problem: (e as Error).message };
+      }
+    }
+    model = built;
+    return view(model);
+  },
+  /** Sets the model's weights from a torchvision-named `.safetensors` state dict (transfer the buffer). */
+  importSafetensors(buffer: ArrayBuffer, sourceName: string): ModelView {
+    const report = importTorchvision(current(), buffer);
+    weights = importedWeightsInfo(report, sourceName);
+    return view(current());
+  },
+  freeze: (path: string) => api.applyFreezeOps([{ op: 'freeze', path }]),
+  unfreeze: (path: string) => api.applyFreezeOps([{ op: 'unfreeze', path }]),
+  applyFreezeOps(ops: FreezeOp[]): ModelView {
+    applyFreezeOps(current(), ops);
+    return view(current());
+  },
+
+  /** The dataset's task, its context (with the user's loss weights) and the model head it needs. */
+  plan(report: DatasetReport, lossWeights: Record<string, number>) {
+    if (!report.task) throw new Error(`${report.name} holds no dataset to train on`);
+    const task = taskFor(report.task);
+    const base = taskContext(report);
+    const ctx: TaskContext = base.lossWeights ? { ...base, lossWeights: { ...base.lossWeights, ...lossWeights } } : base;
+    return { task: task.name, ctx, head: headConfig(task, ctx) };
+  },
+  /**
+   * Trains the model the tree shows on `splits` of `source`, events to `onEvent`; resolves when the run ends
+   * (the model then holds its best epoch's weights). Pause, resume and stop act while this runs.
+   */
+  async train(config: TrainConfig, source: DatasetSource, splits: TrainSplits, onEvent: TrainListener): Promise<void> {
+    const archive = await openSource(source);
+    const featureStore = spillingFeatureStore(memoryFeatureStore(), FEATURE_MEMORY_BYTES, () => idbFeatureStore());
+    trained = null;
+    // Events travel on the listener's own port, which is not ordered with this call's reply: awaiting the
+    // last event's delivery before returning means the page has every event when `train` resolves.
+    let delivered: unknown = undefined;
+    const forward: TrainListener = (e) => void (delivered = onEvent(e));
+    training = fit(current(), { archive, decoder: bitmapDecoder, splits }, config, { onEvent: forward, featureStore });
+    try {
+      const result = await training.done;
+      const best = result.best?.metrics ?? {};
+      const metrics = Object.fromEntries(Object.entries(best).map(([k, v]) => [`val_${k}`, v]));
+      trained = { model: config.model, task: config.task, ctx: config.ctx, metrics };
+    } finally {
+      training = null;
+      await delivered;
+    }
+  },
+  pause: () => training?.pause(),
+  resume: () => training?.resume(),
+  stop: () => training?.stop(),
+
+  /** One image (its file's bytes, transferred) → the task's prediction with the current model. */
+  async predict(bytes: ArrayBuffer, task: TaskName, ctx: TaskContext): Promise<Prediction> {
+    return predictImage(current(), TASKS[task], ctx, new Uint8Array(bytes), bitmapDecoder);
+  },
+  /** The trained model's files (model.json, weights.bin, studio.json), transferred. */
+  async exportFiles(): Promise<SavedModelFiles> {
+    const files = await savedFiles();
+    return transfer(files, Object.values(files).map((f) => f.buffer as ArrayBuffer));
+  },
+  /** The same files as one zip, for "Download model". */
+  async exportZip(): Promise<Uint8Array> {
+    const zip = zipSync(await savedFiles());
+    return transfer(zip, [zip.buffer as ArrayBuffer]);
+  },
+  /** Rebuilds a saved project's trained model from its files; it becomes the model the tree shows. */
+  async loadProject(files: SavedModelFiles): Promise<ModelView> {
+    const loaded = await loadSavedModel(files);
+    setModel(loaded.model);
+    const { model: config, task, ctx, metrics, created } = loaded.meta;
+    weights = { pretrained: true, source: `trained here (${created.slice(0, 16).replace('T', ' ')})` };
+    trained = { model: config, task, ctx, metrics, created };
+    return view(loaded.model);
+  },
+};
+
+export type TrainerWorkerApi = typeof api;
+
+expose(api);
