@@ -65,3 +65,59 @@ test('landmarks: a sample face as a 468-point mesh and 68 points, rotatable, all
     await expect(section.getByTestId('landmarks-overlay').locator('polyline')).toHaveCount(9);
   });
 });
+
+/** One field of the store (the e2e build exposes it on `window.__store`). */
+const field = (page: Page, key: string) =>
+  page.evaluate((k) => (window as unknown as { __store: { getState(): Record<string, unknown> } }).__store.getState()[k], key);
+
+/** The traces' point counts, in order (points, contours, compared points, compared contours). */
+const plottedTraces = (page: Page) =>
+  page.getByTestId('landmarks-plot').evaluate((el) => ((el as unknown as PlotDiv).data ?? []).map((t) => t.x.length));
+
+test('landmarks: a trained keypoint model’s 68 points beside the pretrained ones, with their NME', async ({ page }) => {
+  test.setTimeout(240_000);
+  const section = page.getByRole('region', { name: 'Landmarks' });
+  const nme = section.getByTestId('landmarks-nme');
+
+  await test.step('train the facial-keypoints sample for 1 epoch at 32²', async () => {
+    await page.goto('/');
+    await expect.poll(() => field(page, 'modelStatus'), { timeout: 90_000 }).toBe('ready');
+    await page.getByRole('group', { name: 'Try a sample' }).getByRole('button', { name: 'Facial keypoints' }).click();
+    await expect.poll(() => field(page, 'datasetStatus'), { timeout: 60_000 }).toBe('ready');
+    await page.getByRole('combobox', { name: 'Input size' }).selectOption('32');
+    await expect.poll(async () => ((await field(page, 'modelStatus')) === 'ready' ? ((await field(page, 'modelConfig')) as { inputSize?: number })?.inputSize : null), {
+      timeout: 60_000,
+    }).toBe(32);
+    await page.getByRole('spinbutton', { name: 'Batch size' }).fill('16');
+    await page.getByRole('spinbutton', { name: 'Epochs' }).fill('1');
+    await page.getByRole('button', { name: 'Start training' }).click();
+    await expect.poll(() => field(page, 'trainState'), { timeout: 150_000 }).toMatch(/^(done|failed)$/);
+    expect(await field(page, 'trainMessage')).toBeNull();
+  });
+
+  await test.step('compare in Landmarks: two point sets in both views and a finite NME', async () => {
+    await section.getByRole('button', { name: 'Face 1' }).click();
+    await expect(section.getByTestId('landmarks-status')).toHaveText('found 1 face', { timeout: 90_000 });
+    await section.getByRole('combobox', { name: 'Landmark points' }).selectOption('subset68');
+    const compare = section.getByRole('button', { name: 'Compare with the trained model' });
+    await compare.click();
+    await expect(nme).toHaveText(/^NME vs trained \S+: \d+\.\d{3}$/);
+    expect(Number.isFinite(Number((await nme.textContent())!.split(': ')[1]))).toBe(true);
+    await expect(compare).toHaveAttribute('aria-pressed', 'true');
+    const overlay = section.getByTestId('landmarks-overlay');
+    await expect(overlay.locator('polyline[stroke="#7fdbff"]')).toHaveCount(9);
+    await expect(overlay.locator('polyline[stroke="#ff6b6b"]')).toHaveCount(9);
+    await expect.poll(() => plottedTraces(page)).toEqual([68, expect.any(Number), 68, expect.any(Number)]);
+    await compare.click();
+    await expect(nme).toHaveCount(0);
+  });
+
+  await test.step('Predict → Show in Landmarks: the predicted image with both point sets', async () => {
+    await page.getByTestId('predict-input').setInputFiles('public/samples/faces/Angelo_Reyes_21.jpg');
+    await page.getByRole('button', { name: 'Show in Landmarks' }).click();
+    await expect.poll(() => field(page, 'landmarksImage')).toMatchObject({ name: 'Angelo_Reyes_21.jpg' });
+    await expect(section.getByTestId('landmarks-status')).toHaveText('found 1 face', { timeout: 60_000 });
+    await expect(nme).toHaveText(/^NME vs trained \S+: \d+\.\d{3}$/);
+    await expect(section.getByTestId('landmarks-overlay').locator('polyline[stroke="#ff6b6b"]')).toHaveCount(9);
+  });
+});

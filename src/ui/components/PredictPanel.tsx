@@ -6,13 +6,14 @@ import { PredictionView } from './PredictionView';
 
 /** Drop or pick an image: the trained model's prediction on it. */
 export function PredictPanel() {
-  const { ready, status, error, prediction, predictFile } = useStudio(
+  const { ready, status, error, prediction, predictFile, showInLandmarks } = useStudio(
     useShallow((s) => ({
       ready: hasTrainedModel(s) && s.trainState !== 'running' && s.trainState !== 'paused',
       status: s.predictStatus,
       error: s.predictError,
       prediction: s.prediction,
       predictFile: s.predictFile,
+      showInLandmarks: s.showPredictionInLandmarks,
     })),
   );
   const input = useRef<HTMLInputElement>(null);
@@ -49,6 +50,11 @@ export function PredictPanel() {
       {status === 'predicting' ? <p className="muted">Predicting…</p> : null}
       {status === 'error' ? <p className="train-error" role="alert">{error}</p> : null}
       {prediction ? <PredictionView url={prediction.url} prediction={prediction.result} truth={prediction.truth} /> : null}
+      {prediction?.result.task === 'keypoints' && prediction.result.points.length === 68 ? (
+        <button type="button" onClick={() => void showInLandmarks()}>
+          Show in Landmarks
+        </button>
+      ) : null}
     </section>
   );
 }

@@ -1,12 +1,14 @@
-import { useRef, type DragEvent } from 'react';
+import { useMemo, useRef, type DragEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { LANDMARK_MODES, pointsNme } from '../../engine/landmarks';
 import { useStudio } from '../store';
+import { hasTrainedModel } from '../store/trainingSlice';
 import './landmarks.css';
 import { FaceOverlay } from './FaceOverlay';
 import { MeshPlot } from './MeshPlot';
 import { FACE_SAMPLES, sampleUrl } from './samples';
 import { points68, shownPoints } from './shownPoints';
+import { withMeshDepth } from './withMeshDepth';
 
 /** Landmarks: pretrained 2D/3D face landmarks of one image (run in the landmarks worker), in 2D and 3D views. */
 export function LandmarksPanel() {
@@ -20,16 +22,24 @@ export function LandmarksPanel() {
       pointSet: st.landmarksPointSet,
       faceIndex: st.landmarksFace,
       compare: st.landmarksCompare,
+      compareStatus: st.landmarksCompareStatus,
+      compareError: st.landmarksCompareError,
+      /** A trained keypoint model, not training now: its points can be compared with ours. */
+      canCompare: hasTrainedModel(st) && st.runConfig?.task === 'keypoints' && st.trainState !== 'running' && st.trainState !== 'paused',
       detect: st.detectLandmarks,
       setMode: st.setLandmarksMode,
       setPointSet: st.setLandmarksPointSet,
       setFace: st.setLandmarksFace,
+      setCompare: st.setLandmarksCompare,
+      compareWithTrained: st.compareLandmarksWithTrained,
     })),
   );
   const input = useRef<HTMLInputElement>(null);
   const face = s.result?.faces[s.faceIndex];
   const points = face ? shownPoints(face, s.pointSet) : null;
   const nme = face && s.compare && s.result ? pointsNme(s.compare.points, points68(face), s.result.width, s.result.height) : null;
+  // In 3D the compared 2D points take the mesh's depth at their nearest mesh point; in 2D they stay at z = 0.
+  const compare3d = useMemo(() => (face && s.compare ? withMeshDepth(s.compare.points, face.points) : undefined), [face, s.compare]);
 
   const openSample = async (name: string) => {
     const response = await fetch(sampleUrl(name));
@@ -89,6 +99,21 @@ export function LandmarksPanel() {
         <span data-testid="landmarks-status" className="muted">
           {s.status === 'detecting' ? 'finding faces…' : s.status === 'error' ? s.error : s.result?.message ?? ''}
         </span>
+        {(s.canCompare || s.compare) && (
+          <button
+            type="button"
+            aria-pressed={!!s.compare}
+            disabled={!s.image || s.compareStatus === 'predicting' || (!s.compare && !s.canCompare)}
+            onClick={() => (s.compare ? s.setCompare(null) : void s.compareWithTrained())}
+          >
+            Compare with the trained model
+          </button>
+        )}
+        {s.compareStatus !== 'idle' && (
+          <span data-testid="landmarks-compare-status" className={s.compareStatus === 'error' ? 'error' : 'muted'}>
+            {s.compareStatus === 'predicting' ? 'predicting with the trained model…' : s.compareError}
+          </span>
+        )}
         {nme !== null && (
           <span data-testid="landmarks-nme">
             NME vs {s.compare!.label}: {nme.toFixed(3)}
@@ -98,7 +123,7 @@ export function LandmarksPanel() {
       {s.image && s.result && points && (
         <div className="landmarks-views">
           <FaceOverlay url={s.image.url} width={s.result.width} height={s.result.height} points={points} compare={s.compare?.points} />
-          <MeshPlot points={points} compare={s.compare?.points} />
+          <MeshPlot points={points} compare={compare3d} />
         </div>
       )}
     </section>

@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { LandmarkMode, LandmarkResult } from '../../engine/landmarks';
 import { landmarksClient } from '../landmarks/landmarksClient';
+import { predictBlob, trainedLabel } from './predictSlice';
 import type { StudioState } from './index';
 
 /** Which points of a 3D result the views show: FaceMesh's 468, or their 68-point iBUG subset. */
@@ -22,10 +23,15 @@ export interface LandmarksSlice {
   landmarksPointSet: LandmarkPointSet;
   /** Index of the face shown when there are several. */
   landmarksFace: number;
-  /** The hook for item 3: a trained model's 68 points for the shown image, with an NME readout against ours. */
+  /** A trained model's 68 points for the shown image, drawn beside ours with an NME readout against them. */
   landmarksCompare: ComparePoints | null;
-  /** Shows `blob` and detects its faces in the current mode. */
-  detectLandmarks(blob: Blob, name: string): Promise<void>;
+  /** The trained model predicting the shown image for the comparison, or why there is no comparison. */
+  landmarksCompareStatus: 'idle' | 'predicting' | 'error';
+  landmarksCompareError: string | null;
+  /** Shows `blob` and detects its faces in the current mode; `compare`: another model's points for it. */
+  detectLandmarks(blob: Blob, name: string, compare?: ComparePoints): Promise<void>;
+  /** Predicts the shown image with the trained keypoint model (Predict's path) and compares its points. */
+  compareLandmarksWithTrained(): Promise<void>;
   setLandmarksMode(mode: LandmarkMode): Promise<void>;
   setLandmarksPointSet(set: LandmarkPointSet): void;
   setLandmarksFace(index: number): void;
@@ -42,7 +48,18 @@ export const initialLandmarksState = {
   landmarksPointSet: 'mesh' as LandmarkPointSet,
   landmarksFace: 0,
   landmarksCompare: null as ComparePoints | null,
+  landmarksCompareStatus: 'idle' as LandmarksSlice['landmarksCompareStatus'],
+  landmarksCompareError: null as string | null,
 };
+
+/** The state for a new comparison: the points when there are 68 of them (iBUG order), else why not. */
+function compareState(compare: ComparePoints | null): Pick<LandmarksSlice, 'landmarksCompare' | 'landmarksCompareStatus' | 'landmarksCompareError'> {
+  if (compare && compare.points.length !== 68) {
+    const why = `${compare.label} gives ${compare.points.length} points; comparing needs the 68 iBUG points`;
+    return { landmarksCompare: null, landmarksCompareStatus: 'error', landmarksCompareError: why };
+  }
+  return { landmarksCompare: compare, landmarksCompareStatus: 'idle', landmarksCompareError: null };
+}
 
 let shown: Blob | null = null;
 let generation = 0;
@@ -61,12 +78,26 @@ export const createLandmarksSlice: StateCreator<StudioState, [], [], LandmarksSl
   }
   return {
     ...initialLandmarksState,
-    async detectLandmarks(blob, name) {
+    async detectLandmarks(blob, name, compare) {
       const previous = get().landmarksImage;
       if (previous) URL.revokeObjectURL(previous.url);
       shown = blob;
-      set({ landmarksImage: { name, url: URL.createObjectURL(blob) }, landmarksResult: null, landmarksCompare: null });
+      set({ landmarksImage: { name, url: URL.createObjectURL(blob) }, landmarksResult: null, ...compareState(compare ?? null) });
       await run();
+    },
+    async compareLandmarksWithTrained() {
+      const image = shown;
+      const run = get().runConfig;
+      if (!image || !run || run.task !== 'keypoints') return;
+      set({ landmarksCompareStatus: 'predicting', landmarksCompareError: null });
+      try {
+        const result = await predictBlob(image, run);
+        if (image !== shown) return;
+        if (result.task !== 'keypoints') throw new Error(`the trained model predicts ${result.task}, not keypoints`);
+        set(compareState({ label: trainedLabel(run), points: result.points }));
+      } catch (e) {
+        if (image === shown) set({ landmarksCompareStatus: 'error', landmarksCompareError: (e as Error)?.message ?? String(e) });
+      }
     },
     async setLandmarksMode(mode) {
       set({ landmarksMode: mode });
@@ -74,7 +105,7 @@ export const createLandmarksSlice: StateCreator<StudioState, [], [], LandmarksSl
     },
     setLandmarksPointSet: (landmarksPointSet) => set({ landmarksPointSet }),
     setLandmarksFace: (landmarksFace) => set({ landmarksFace }),
-    setLandmarksCompare: (landmarksCompare) => set({ landmarksCompare }),
+    setLandmarksCompare: (compare) => set(compareState(compare)),
     resetLandmarks() {
       generation++;
       const previous = get().landmarksImage;

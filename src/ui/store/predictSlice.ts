@@ -2,6 +2,7 @@ import { transfer } from 'comlink';
 import type { StateCreator } from 'zustand';
 import type { DatasetItem } from '../../engine/data';
 import type { Prediction } from '../../engine/tasks';
+import type { TrainConfig } from '../../engine/train';
 import { modelWorker } from '../workerClient';
 import type { StudioState } from './index';
 
@@ -22,6 +23,8 @@ export interface PredictSlice {
   predictError: string | null;
   /** Predicts a dropped or picked image with the trained model, decoded with the run's task. */
   predictFile(file: File): Promise<void>;
+  /** Shows the predicted image in the Landmarks panel with the prediction's 68 points beside the pretrained ones. */
+  showPredictionInLandmarks(): Promise<void>;
   resetPredict(): void;
 }
 
@@ -33,6 +36,18 @@ export const initialPredictState = {
 
 const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 
+/** The trained model's prediction on one encoded image (its bytes transferred), decoded with the run's task. */
+export async function predictBlob(blob: Blob, run: TrainConfig): Promise<Prediction> {
+  const bytes = await blob.arrayBuffer();
+  return modelWorker.call<Prediction>((api) => api.predict(transfer(bytes, [bytes]), run.task, run.ctx));
+}
+
+/** What the trained keypoint model is called where its points are compared with the pretrained ones. */
+export const trainedLabel = (run: TrainConfig) => `trained ${run.model.backbone}`;
+
+/** The file of the prediction shown (kept out of the store, which holds plain data). */
+let predicted: File | null = null;
+
 export const createPredictSlice: StateCreator<StudioState, [], [], PredictSlice> = (set, get) => ({
   ...initialPredictState,
 
@@ -41,20 +56,27 @@ export const createPredictSlice: StateCreator<StudioState, [], [], PredictSlice>
     if (!run) return;
     set({ predictStatus: 'predicting', predictError: null });
     try {
-      const bytes = await file.arrayBuffer();
-      const result = await modelWorker.call<Prediction>((api) => api.predict(transfer(bytes, [bytes]), run.task, run.ctx));
+      const result = await predictBlob(file, run);
       const truth = get().datasetItems.find((i) => baseName(i.path) === file.name) ?? null;
       const previous = get().prediction;
       if (previous) URL.revokeObjectURL(previous.url);
+      predicted = file;
       set({ prediction: { name: file.name, url: URL.createObjectURL(file), result, truth }, predictStatus: 'idle' });
     } catch (e) {
       set({ predictStatus: 'error', predictError: (e as Error)?.message ?? String(e) });
     }
   },
 
+  async showPredictionInLandmarks() {
+    const { prediction, runConfig } = get();
+    if (!predicted || !runConfig || prediction?.result.task !== 'keypoints') return;
+    await get().detectLandmarks(predicted, prediction.name, { label: trainedLabel(runConfig), points: prediction.result.points });
+  },
+
   resetPredict() {
     const previous = get().prediction;
     if (previous) URL.revokeObjectURL(previous.url);
+    predicted = null;
     set(initialPredictState);
   },
 });
