@@ -1,5 +1,8 @@
 import { expect, test, type Page } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
+import { failOnRequestsLeavingLocalhost } from './offline';
+
+failOnRequestsLeavingLocalhost();
 
 /** The real datasets, beside the repository (see ../shared/datasets/README.md). */
 const SHARED = new URL('../../shared/datasets/', import.meta.url).pathname;

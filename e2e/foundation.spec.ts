@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { failOnRequestsLeavingLocalhost } from './offline';
 
 /** The studio's store, as the e2e build exposes it; only the fields these journeys read. */
 interface StoreView {
@@ -14,21 +15,7 @@ interface StoreView {
 const state = (page: Page) =>
   page.evaluate(() => (window as unknown as { __store: { getState(): StoreView } }).__store.getState());
 
-/** Requests that left localhost during the current test (one worker: tests run one after another). */
-let outside: string[] = [];
-
-test.beforeEach(async ({ context }) => {
-  outside = [];
-  context.on('request', (request) => {
-    const url = new URL(request.url());
-    if (!['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol)) return; // blob:, data:
-    if (!['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) outside.push(request.url());
-  });
-});
-
-test.afterEach(() => {
-  expect(outside, 'requests that left localhost').toEqual([]);
-});
+failOnRequestsLeavingLocalhost();
 
 async function waitForModel(page: Page) {
   await expect.poll(async () => (await state(page)).modelStatus, { timeout: 90_000 }).toBe('ready');

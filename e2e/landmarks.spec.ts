@@ -1,20 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
+import { failOnRequestsLeavingLocalhost } from './offline';
 
-/** Requests that left localhost during the test. */
-let outside: string[] = [];
-
-test.beforeEach(async ({ context }) => {
-  outside = [];
-  context.on('request', (request) => {
-    const url = new URL(request.url());
-    if (!['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol)) return; // blob:, data:
-    if (!['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) outside.push(request.url());
-  });
-});
-
-test.afterEach(() => {
-  expect(outside, 'requests that left localhost').toEqual([]);
-});
+failOnRequestsLeavingLocalhost();
 
 interface PlotDiv {
   data?: { x: unknown[] }[];

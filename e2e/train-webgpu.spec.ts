@@ -1,4 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
+import { failOnRequestsLeavingLocalhost } from './offline';
+
+failOnRequestsLeavingLocalhost();
 
 /** The store fields this journey reads. */
 interface StoreView {

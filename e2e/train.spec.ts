@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { failOnRequestsLeavingLocalhost } from './offline';
 import { readFile } from 'node:fs/promises';
 import { strFromU8, unzipSync } from 'fflate';
 
@@ -37,16 +38,9 @@ const field = <K extends keyof StoreView>(page: Page, key: K) =>
 // Trace snapshots run on the page's thread; they would count in the long-task measure.
 test.use({ trace: 'off' });
 
-/** Requests that left localhost during the current test. */
-let outside: string[] = [];
+failOnRequestsLeavingLocalhost();
 
 test.beforeEach(async ({ context }) => {
-  outside = [];
-  context.on('request', (request) => {
-    const url = new URL(request.url());
-    if (!['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol)) return;
-    if (!['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) outside.push(request.url());
-  });
   // Every main-thread long task (> 50 ms by definition) from the first script on.
   await context.addInitScript(() => {
     const w = window as unknown as { __longTasks: { start: number; duration: number }[] };
@@ -57,9 +51,6 @@ test.beforeEach(async ({ context }) => {
   });
 });
 
-test.afterEach(() => {
-  expect(outside, 'requests that left localhost').toEqual([]);
-});
 
 /** Vertices of each line the chart drew (`path.recharts-line-curve`), fewest first. */
 async function drawnLines(page: Page, metric: string): Promise<number[]> {

@@ -1,6 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, test, type Page } from '@playwright/test';
+import { failOnRequestsLeavingLocalhost } from './offline';
+
+failOnRequestsLeavingLocalhost();
 
 /** The studio's store, as the e2e build exposes it; only the fields this journey reads. */
 interface StoreView {

@@ -6,13 +6,13 @@ import {
   formatModulePath,
   summarize,
   type BackboneName,
-  type FreezeOp,
   type ModelSummary,
   type PresetName,
 } from '../../engine/models';
 import { parseCommandArgs, UsageError } from '../args';
 import { useBackend } from '../nodeBackends';
 import { loadWeightsOption } from '../weightsOption';
+import { freezeOpsInOrder } from '../freezeOps';
 import { formatWeightsInfo } from '../../engine/models';
 
 const USAGE =
@@ -46,18 +46,6 @@ export function formatSummary(title: string, s: ModelSummary, maxDepth = Infinit
     `Non-trainable params: ${n(s.nonTrainable)}`,
     '_'.repeat(width),
   ].join('\n');
-}
-
-/** Freeze/unfreeze flags in the order given on the command line, so `--freeze a --unfreeze a.b` does what it says. */
-function freezeOpsInOrder(argv: string[]): FreezeOp[] {
-  const ops: FreezeOp[] = [];
-  argv.forEach((arg, i) => {
-    const [flag, inline] = arg.split('=', 2);
-    if (flag === '--freeze' || flag === '--unfreeze') {
-      ops.push({ op: flag === '--freeze' ? 'freeze' : 'unfreeze', path: inline ?? argv[i + 1] ?? '' });
-    }
-  });
-  return ops;
 }
 
 export async function summaryCommand(argv: string[]): Promise<number> {
