@@ -50,6 +50,17 @@ let weights: WeightsInfo = RANDOM_INIT;
 /** What the model was trained for (by a run here, or in the saved project it came from): a download says it. */
 let trained: SaveModelInfo | null = null;
 let training: Training | null = null;
+/** e2e builds only (`injectFault`): the call whose next run throws inside the worker. */
+type FaultPoint = 'train' | 'predict';
+let fault: FaultPoint | null = null;
+
+/** Throws the injected fault once, where `point` is reached; a no-op unless one was injected. */
+function faultAt(point: FaultPoint): void {
+  if (fault !== point) return;
+  fault = null;
+  throw new Error(`injected ${point} fault (e2e)`);
+}
+
 /** `public/weights`, as the studio serves it. */
 const bundled = fetchSource('/weights/');
 
@@ -135,7 +146,9 @@ const api = {
     // last event's delivery before returning means the page has every event when `train` resolves.
     let delivered: unknown = undefined;
     const forward: TrainListener = (e) => void (delivered = onEvent(e));
-    training = fit(current(), { archive, decoder: bitmapDecoder, splits }, config, { onEvent: forward, featureStore });
+    // The fault is thrown from a hook, deep in the loop, so it takes the path a real failure would.
+    const hooks = [{ name: 'fault', onBatchEnd: () => faultAt('train') }];
+    training = fit(current(), { archive, decoder: bitmapDecoder, splits }, config, { onEvent: forward, featureStore, hooks });
     try {
       const result = await training.done;
       const best = result.best?.metrics ?? {};
@@ -152,6 +165,7 @@ const api = {
 
   /** One image (its file's bytes, transferred) → the task's prediction with the current model. */
   async predict(bytes: ArrayBuffer, task: TaskName, ctx: TaskContext): Promise<Prediction> {
+    faultAt('predict');
     return predictImage(current(), TASKS[task], ctx, new Uint8Array(bytes), bitmapDecoder);
   },
   /** The trained model's files (model.json, weights.bin, studio.json), transferred. */
@@ -172,6 +186,11 @@ const api = {
     weights = { pretrained: true, source: `trained here (${created.slice(0, 16).replace('T', ' ')})` };
     trained = { model: config, task, ctx, metrics, created };
     return view(loaded.model);
+  },
+  /** e2e builds only: the next `point` call throws inside the worker, to show how faults surface. */
+  injectFault(point: FaultPoint): void {
+    if (import.meta.env.MODE !== 'e2e') throw new Error('faults are injected in e2e builds only');
+    fault = point;
   },
 };
 

@@ -17,6 +17,9 @@
  *   the shuffle per epoch, so the same config gives the same run on the same backend.
  * - Losses stay on the device and are read back in one `await` every `readEvery` batches; `batchEnd` hooks run
  *   then, in batch order.
+ * - Divergence (divergence.ts): a non-finite loss read back, or trainable weights blown up, ends the run as
+ *   'failed' with a `TrainingDiverged` message and `done` rejects with it; the model is left holding the best
+ *   epoch's weights (with no epoch validated yet, the diverged ones: a failed run is never marked trained).
  * - The model is left with its weights trained; everything else the run made (optimizer, cache, copies) is freed.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -26,6 +29,7 @@ import { TASKS } from '../tasks';
 import type { Evaluation, Task } from '../tasks/types';
 import { inOrder, loadImages, prefetch, type ImageOptions } from './batches';
 import { bestWeights, type WeightsCopy } from './bestWeights';
+import { badLoss, badWeights, TrainingDiverged, weightNorm } from './divergence';
 import { evaluateBatches, type ScoredItem } from './evaluate';
 import { buildFeatureCache, cachedInputs, type FeatureCache, type FeaturePrecision } from './featureCache';
 import { memoryFeatureStore, type FeatureStore } from './featureStore';
@@ -113,6 +117,13 @@ export interface Training {
 export const FIT_DEFAULTS = { readEvery: 8, samples: 4, featurePrecision: 'float16' as FeaturePrecision };
 
 const now = () => globalThis.performance?.now() ?? Date.now();
+
+/** Reads a scalar back and frees it. */
+async function readScalar(t: tf.Scalar): Promise<number> {
+  const [value] = (await t.data()) as Float32Array;
+  t.dispose();
+  return value;
+}
 
 function isBetter(task: Task, value: number | undefined, best: number | undefined): boolean {
   if (value === undefined || Number.isNaN(value)) return false;
@@ -242,6 +253,7 @@ class Run {
       this.setState('running');
       if (this.opts.seedHead) seedWeights(model, config.seed, config.model.weights === 'random' ? 'all' : 'head');
       this.optimizer = OPTIMIZERS[config.optimizer](this.lr);
+      const startNorm = await readScalar(weightNorm(model));
       await this.callHooks('trainBegin');
 
       const decode = async (items: DatasetItem[]): Promise<tf.Tensor[]> => [await loadImages(data.archive, items, images)];
@@ -298,16 +310,22 @@ class Run {
         const flush = async () => {
           if (!pending.length) return;
           const rows = pending.splice(0);
-          const all = tf.concat(rows.map((r) => r.row));
+          // The weights' norm rides along as the last value: still one read-back.
+          const all = tf.tidy(() => tf.concat([...rows.map((r) => r.row), weightNorm(model).reshape([1])]));
           tf.dispose(rows.map((r) => r.row));
           const values = (await all.data()) as Float32Array;
           all.dispose();
+          let pos = epoch - 1;
           for (const [i, { batch }] of rows.entries()) {
             this.logs = Object.fromEntries(trainKeys.map((k, j) => [k, values[i * trainKeys.length + j]]));
-            const pos = epoch - 1 + (batch + 1) / plan.length;
+            pos = epoch - 1 + (batch + 1) / plan.length;
+            const bad = Object.entries(this.logs).map(([k, v]) => badLoss(k, v)).find(Boolean);
+            if (bad) throw new TrainingDiverged(pos, bad, this.lr);
             this.emit({ type: 'record', pos, values: this.logs, line: this.report.record(pos, this.logs) });
             await this.callHooks('batchEnd', { batch, batches: plan.length });
           }
+          const blownUp = badWeights(values[values.length - 1], startNorm);
+          if (blownUp) throw new TrainingDiverged(pos, blownUp, this.lr);
           this.emit({ type: 'progress', phase: 'train', done: rows[rows.length - 1].batch + 1, total: plan.length });
         };
         let batch = 0;
@@ -339,6 +357,10 @@ class Run {
             onBatch: (done) => this.emit({ type: 'progress', phase: 'val', done, total: val.length }),
           });
           evaluation = e;
+          losses.forEach((loss, b) => {
+            const bad = badLoss('val_loss', loss);
+            if (bad) throw new TrainingDiverged(epoch - 1 + (b + 1) / losses.length, bad, this.lr);
+          });
           losses.forEach((loss, b) => this.recordVal(epoch - 1 + (b + 1) / losses.length, { val_loss: loss }));
           this.recordVal(epoch, Object.fromEntries(Object.entries(e.metrics).map(([k, v]) => [`val_${k}`, v])));
           result.history.push(e);
@@ -366,6 +388,8 @@ class Run {
       this.setState(result.state);
       return result;
     } catch (e) {
+      // Diverged: back to the best epoch, the last weights known good.
+      if (e instanceof TrainingDiverged) kept?.restore();
       this.setState('failed', (e as Error).message);
       throw e;
     } finally {

@@ -11,6 +11,7 @@ export { OPTIMIZERS, setLearningRate } from './optimizers';
 export { TRAIN_DEFAULTS, DEFAULT_INPUT_SIZE, DEFAULT_SEED, defaultTrainConfig, type Hyperparameters } from './defaults';
 export { seedWeights, seedLayers, headLayers, seedDropout, unseedDropout } from './seedWeights';
 export { bestWeights, type WeightsCopy } from './bestWeights';
+export { DIVERGED, TrainingDiverged, WEIGHT_GROWTH, weightNorm } from './divergence';
 export { fitStep, outputLosses, weightedTotal } from './step';
 export { trainStep, trainableVariables, type OutputLoss } from './trainStep';
 export { splitFrozenPrefix, type FrozenSplit } from './splitFrozenPrefix';

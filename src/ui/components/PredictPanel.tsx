@@ -2,15 +2,17 @@ import { useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useStudio } from '../store';
 import { hasTrainedModel } from '../store/trainingSlice';
+import { ErrorDetails } from './ErrorDetails';
 import { PredictionView } from './PredictionView';
 
 /** Drop or pick an image: the trained model's prediction on it. */
 export function PredictPanel() {
-  const { ready, status, error, prediction, predictFile, showInLandmarks } = useStudio(
+  const { ready, status, error, stack, prediction, predictFile, showInLandmarks } = useStudio(
     useShallow((s) => ({
       ready: hasTrainedModel(s) && s.trainState !== 'running' && s.trainState !== 'paused',
       status: s.predictStatus,
       error: s.predictError,
+      stack: s.predictErrorStack,
       prediction: s.prediction,
       predictFile: s.predictFile,
       showInLandmarks: s.showPredictionInLandmarks,
@@ -48,7 +50,12 @@ export function PredictPanel() {
         <input ref={input} type="file" accept="image/*" hidden data-testid="predict-input" onChange={(e) => take(e.target.files)} />
       </div>
       {status === 'predicting' ? <p className="muted">Predicting…</p> : null}
-      {status === 'error' ? <p className="train-error" role="alert">{error}</p> : null}
+      {status === 'error' ? (
+        <div role="alert">
+          <p className="train-error">{error}</p>
+          <ErrorDetails stack={stack} testId="predict-error-details" />
+        </div>
+      ) : null}
       {prediction ? <PredictionView url={prediction.url} prediction={prediction.result} truth={prediction.truth} /> : null}
       {prediction?.result.task === 'keypoints' && prediction.result.points.length === 68 ? (
         <button type="button" onClick={() => void showInLandmarks()}>

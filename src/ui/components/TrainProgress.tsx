@@ -1,5 +1,6 @@
 import { useShallow } from 'zustand/react/shallow';
 import { useStudio } from '../store';
+import { ErrorDetails } from './ErrorDetails';
 
 const PHASES = { cache: 'Caching features', train: 'Training', val: 'Validating' } as const;
 
@@ -12,10 +13,11 @@ export function formatSeconds(s: number): string {
 
 /** Where the run is: state, phase progress (feature cache, train, val), epoch and ETA. */
 export function TrainProgress() {
-  const { state, message, progress, eta, epochs, total } = useStudio(
+  const { state, message, stack, progress, eta, epochs, total } = useStudio(
     useShallow((s) => ({
       state: s.trainState,
       message: s.trainMessage,
+      stack: s.trainErrorStack,
       progress: s.progress,
       eta: s.eta,
       epochs: s.epochs.length,
@@ -42,7 +44,12 @@ export function TrainProgress() {
           {formatSeconds(eta.elapsed)} elapsed · {formatSeconds(eta.remaining)} left
         </span>
       ) : null}
-      {message ? <span className={state === 'failed' ? 'train-error' : 'muted'}>{message}</span> : null}
+      {message ? (
+        <span className={state === 'failed' ? 'train-error' : 'muted'} data-testid="train-message">
+          {message}
+        </span>
+      ) : null}
+      {state === 'failed' ? <ErrorDetails stack={stack} testId="train-error-details" /> : null}
     </div>
   );
 }

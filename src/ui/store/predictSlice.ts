@@ -3,6 +3,7 @@ import type { StateCreator } from 'zustand';
 import type { DatasetItem } from '../../engine/data';
 import type { Prediction } from '../../engine/tasks';
 import type { TrainConfig } from '../../engine/train';
+import { errorInfo } from '../errorInfo';
 import { modelWorker } from '../workerClient';
 import type { StudioState } from './index';
 
@@ -21,6 +22,8 @@ export interface PredictSlice {
   prediction: PredictionView | null;
   predictStatus: 'idle' | 'predicting' | 'error';
   predictError: string | null;
+  /** The stack behind `predictError`, for its details box. */
+  predictErrorStack: string | null;
   /** Predicts a dropped or picked image with the trained model, decoded with the run's task. */
   predictFile(file: File): Promise<void>;
   /** Shows the predicted image in the Landmarks panel with the prediction's 68 points beside the pretrained ones. */
@@ -32,6 +35,7 @@ export const initialPredictState = {
   prediction: null as PredictionView | null,
   predictStatus: 'idle' as PredictSlice['predictStatus'],
   predictError: null as string | null,
+  predictErrorStack: null as string | null,
 };
 
 const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
@@ -54,7 +58,7 @@ export const createPredictSlice: StateCreator<StudioState, [], [], PredictSlice>
   async predictFile(file) {
     const run = get().runConfig;
     if (!run) return;
-    set({ predictStatus: 'predicting', predictError: null });
+    set({ predictStatus: 'predicting', predictError: null, predictErrorStack: null });
     try {
       const result = await predictBlob(file, run);
       const truth = get().datasetItems.find((i) => baseName(i.path) === file.name) ?? null;
@@ -63,7 +67,8 @@ export const createPredictSlice: StateCreator<StudioState, [], [], PredictSlice>
       predicted = file;
       set({ prediction: { name: file.name, url: URL.createObjectURL(file), result, truth }, predictStatus: 'idle' });
     } catch (e) {
-      set({ predictStatus: 'error', predictError: (e as Error)?.message ?? String(e) });
+      const { message, stack } = errorInfo(e);
+      set({ predictStatus: 'error', predictError: message, predictErrorStack: stack });
     }
   },
 

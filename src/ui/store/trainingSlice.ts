@@ -1,7 +1,8 @@
 import { proxy } from 'comlink';
 import type { StateCreator } from 'zustand';
 import { splitDataset } from '../../engine/data';
-import type { TrainConfig, TrainEvent } from '../../engine/train';
+import { DIVERGED, type TrainConfig, type TrainEvent } from '../../engine/train';
+import { errorInfo } from '../errorInfo';
 import { loadProject, saveModelFiles, saveProject, startProject } from '../persistence/projectDb';
 import { reportData, seriesOf, type DatasetRef, type SavedProject } from '../persistence/project';
 import { eventBuffer } from '../training/eventBuffer';
@@ -20,6 +21,8 @@ export interface TrainingSlice extends RunView {
   restored: boolean;
   /** True when the worker holds the run's trained weights (after a run ends, or restored with its files). */
   trained: boolean;
+  /** The stack of the fault that failed the run (shown under its message), null otherwise. */
+  trainErrorStack: string | null;
   setHyper(patch: Partial<HyperParams>): void;
   /** Trains the model the tree shows on the open dataset (switching its head to the dataset's task first). */
   startTraining(): Promise<void>;
@@ -45,6 +48,7 @@ export const initialTrainingState = {
   runConfig: null as TrainConfig | null,
   restored: false,
   trained: false,
+  trainErrorStack: null as string | null,
 };
 
 /** The model shown is the run's, trained: what Predict and Download work on (a new model choice ends that). */
@@ -94,7 +98,7 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
       const report = s.datasetReport;
       if (s.trainState === 'running' || s.trainState === 'paused' || !source || !report?.task || !s.modelConfig) return;
       const hyper = hyperParams(taskNameOf(report.task), s.hyperOverrides);
-      set({ ...initialRunView, trainState: 'running', trainMessage: 'Preparing…', runConfig: null, restored: false, trained: false });
+      set({ ...initialRunView, trainState: 'running', trainMessage: 'Preparing…', runConfig: null, restored: false, trained: false, trainErrorStack: null });
       try {
         const dataset = datasetRef();
         if (dataset) await startProject(dataset);
@@ -117,7 +121,11 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
       } catch (e) {
         await buffer.flush();
         if (e instanceof WorkerRestarted) set({ trainState: 'stopped', trainMessage: 'the backend was restarted', progress: null });
-        else set({ trainState: 'failed', trainMessage: message(e), progress: null });
+        else {
+          // A diverged run is an expected end, said in words; anything else is a fault, its stack shown.
+          const { message: text, stack } = errorInfo(e);
+          set({ trainState: 'failed', trainMessage: text, trainErrorStack: (e as Error)?.name === DIVERGED ? null : stack, progress: null });
+        }
       }
     },
 
