@@ -36,6 +36,75 @@ function tfjsWasm(): Plugin {
   };
 }
 
+/**
+ * The Content-Security-Policy of the built app: a `<meta http-equiv>` in index.html and the same policy as a
+ * response header from `vite preview` (the header also covers the workers, which a meta tag does not reach).
+ * - script-src: only the app's own files; 'wasm-unsafe-eval' compiles tfjs-backend-wasm; blob: because the
+ *   threaded wasm backend starts its pthread workers from a blob it builds, which `importScripts` a blob.
+ *   No 'unsafe-eval' and no 'unsafe-inline': nothing in the bundle evals (Plotly's and decimal.js's
+ *   `Function('return this')` fallbacks sit behind a `globalThis` / `self` check that never reaches them).
+ * - worker-src: the app's workers, and the pthread workers' blob: URLs.
+ * - style-src 'unsafe-inline': Plotly adds its rules in `<style>` elements it creates at run time (without it
+ *   Chromium refuses them and Plotly warns "Cannot addRelatedStyleRule, probably due to strict CSP"). Styles
+ *   cannot run script. React's `style={…}` goes through CSSOM and would need nothing.
+ * - img-src blob: data: thumbnails and predictions are blob: URLs; the favicon is `data:,`.
+ * - connect-src: the app's own files (samples, weights, wasm), blob:/data: URLs, plus the origins a user may
+ *   fetch ImageNet weights from. A meta or header policy cannot be widened at run time, so those origins are
+ *   chosen at build time: `WEIGHTS_ORIGINS="https://example.org" npm run build` (space-separated CSP
+ *   sources; a redirect's target is checked too, so list the host it redirects to). None by default; the e2e build
+ *   allows `http://127.0.0.1:*`, where e2e/weights.spec.ts serves its file.
+ */
+export function contentSecurityPolicy(weightsOrigins: string[] = []): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self' 'wasm-unsafe-eval' blob:",
+    "worker-src 'self' blob:",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' blob: data:",
+    "font-src 'self'",
+    ['connect-src', "'self'", 'blob:', 'data:', ...weightsOrigins].join(' '),
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+  ].join('; ');
+}
+
+/**
+ * Puts the policy in the built index.html's head, right after `<meta charset>`; `vite preview` sends the policy
+ * that build holds as a header on every response (so a build made with other WEIGHTS_ORIGINS, or in e2e mode, is
+ * served with its own policy). Not in dev: Vite's dev server injects inline scripts (the React refresh preamble).
+ */
+function csp(): Plugin {
+  let outDir = 'dist';
+  let policy = '';
+  return {
+    name: 'transfer-studio:csp',
+    configResolved(config) {
+      outDir = path.resolve(config.root, config.build.outDir);
+      const origins = process.env.WEIGHTS_ORIGINS ?? (config.mode === 'e2e' ? 'http://127.0.0.1:*' : '');
+      policy = contentSecurityPolicy(origins.split(/\s+/).filter(Boolean));
+    },
+    transformIndexHtml: {
+      order: 'post',
+      handler: (html, ctx) =>
+        ctx.server ? html : html.replace(/<meta charset[^>]*>/i, (charset) => `${charset}\n    <meta http-equiv="Content-Security-Policy" content="${policy}" />`),
+    },
+    configurePreviewServer(server) {
+      let built = policy;
+      try {
+        const html = readFileSync(path.join(outDir, 'index.html'), 'utf8');
+        built = /<meta http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(html)?.[1] ?? policy;
+      } catch {
+        // no build yet: vite preview fails on its own
+      }
+      server.middlewares.use((_req, res, next) => {
+        res.setHeader('Content-Security-Policy', built);
+        next();
+      });
+    },
+  };
+}
+
 /** Cross-origin isolation: SharedArrayBuffer, hence the threaded wasm backend, in the page and its workers. */
 const isolation = {
   'Cross-Origin-Opener-Policy': 'same-origin',
@@ -43,7 +112,7 @@ const isolation = {
 };
 
 export default defineConfig({
-  plugins: [react(), tfjsWasm()],
+  plugins: [react(), tfjsWasm(), csp()],
   worker: {
     format: 'es',
     // tfjs-backend-wasm starts its pthreads from `wasmFactoryThreadedSimd.toString()`, which must still name
