@@ -6,6 +6,9 @@ import type { BackboneName } from '../models';
 import { taskContext, taskFor } from '../tasks';
 import { defaultTrainConfig, type Hyperparameters, type TrainConfig, type TrainData } from '../train';
 
+/** ../shared/datasets beside the repository (as CI lays it out). */
+const DATASETS = path.resolve(__dirname, '../../../../shared/datasets');
+
 /** The shared zips the train tests read a few real images from. */
 export const SHARED_ZIPS = {
   classification: 'cats-dogs.zip',
@@ -28,7 +31,7 @@ export async function smallRun(
   sizes: { nTrain: number; nVal: number },
   overrides: Partial<Hyperparameters> = {},
 ): Promise<{ data: TrainData; config: TrainConfig; close(): Promise<void> }> {
-  const { archive, close } = await openDataset(path.join('/work/shared/datasets', SHARED_ZIPS[task]));
+  const { archive, close } = await openDataset(path.join(DATASETS, SHARED_ZIPS[task]));
   const index = await scanDataset(archive);
   const splits = splitDataset(index);
   const ctx = taskContext(index.report);
