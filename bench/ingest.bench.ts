@@ -10,6 +10,7 @@ import { createServer } from 'vite';
 import { openDataset } from '../src/cli/openDataset';
 import { sharpDecoder } from '../src/cli/sharpDecoder';
 import { scanDataset } from '../src/engine/data';
+import { CHROMIUM } from '../e2e/chromium';
 
 export type Row = Record<string, string | number>;
 
@@ -38,7 +39,7 @@ async function browser(): Promise<{ images: number; seconds: number; scanSeconds
   });
   await server.listen();
   const origin = server.resolvedUrls!.local[0].replace(/\/$/, '');
-  const chrome = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+  const chrome = await chromium.launch(CHROMIUM);
   try {
     const page = await chrome.newPage();
     const zip = await readFile(ZIP);

@@ -14,6 +14,7 @@ import { useBackend, type NodeBackend } from '../src/cli/nodeBackends';
 import { measureThroughput, type Throughput, type ThroughputOptions } from './lib/throughput';
 import type { PageResult } from './page/throughput.worker';
 import type { Row } from './ingest.bench';
+import { CHROMIUM } from '../e2e/chromium';
 
 const OPTIONS: ThroughputOptions = {
   backbone: 'mobilenet_v3',
@@ -23,15 +24,6 @@ const OPTIONS: ThroughputOptions = {
 };
 const BROWSER_BACKENDS: BackendName[] = ['webgpu', 'webgl', 'wasm'];
 const NODE_BACKENDS: NodeBackend[] = ['webgpu', 'wasm', 'cpu'];
-
-export const CHROMIUM_ARGS = [
-  '--enable-unsafe-webgpu',
-  '--use-webgpu-adapter=swiftshader',
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 type Result = (Throughput & { note?: string }) | { error: string };
 
@@ -78,7 +70,7 @@ async function inChromium(): Promise<Record<string, Result>> {
   });
   await server.listen();
   const origin = server.resolvedUrls!.local[0].replace(/\/$/, '');
-  const chrome = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const chrome = await chromium.launch(CHROMIUM);
   const out: Record<string, Result> = {};
   try {
     for (const backend of BROWSER_BACKENDS) {

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { unzipSync } from 'fflate';
 import sharp from 'sharp';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { CHROMIUM } from '../e2e/chromium';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT_DIR = 'dist-shots';
@@ -173,10 +174,7 @@ async function main() {
     await until('the preview server', async () => (await fetch(BASE)).ok, (ok) => ok, 60_000);
     log(`serving ${BASE}`);
 
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await chromium.launch(CHROMIUM);
     await shotLandmarks(browser);
     await shotTrain(browser);
     for (const f of ['docs/screenshot-train.png', 'docs/screenshot-landmarks.png']) log(`${f}: ${((await stat(f)).size / 1024).toFixed(0)} KB`);
