@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { expose, transfer } from 'comlink';
 import { zipSync } from 'fflate';
-import { selectBackend, type SelectBackendOptions } from '../engine/backend';
+import { memoryInfo, selectBackend, type SelectBackendOptions } from '../engine/backend';
 import { bitmapDecoder, blobFiles, blobSource, folderArchive, openZip, type Archive, type DatasetReport } from '../engine/data';
 import {
   applyFreezeOps,
@@ -187,6 +187,8 @@ const api = {
     trained = { model: config, task, ctx, metrics, created };
     return view(loaded.model);
   },
+  /** tfjs' memory figures now (callable beside a running `train`, through `ModelWorkerClient.now`). */
+  memory: () => memoryInfo(),
   /** e2e builds only: the next `point` call throws inside the worker, to show how faults surface. */
   injectFault(point: FaultPoint): void {
     if (import.meta.env.MODE !== 'e2e') throw new Error('faults are injected in e2e builds only');

@@ -6,3 +6,4 @@ export { explainChoice, type BackendAttempt } from './explainChoice';
 export { smokeTest } from './smokeTest';
 export { selectBackend, DEFAULT_SELECT_BACKEND_OPTIONS, type BackendChoice, type SelectBackendOptions } from './selectBackend';
 export { registerWasmGradKernels } from './wasmGradKernels';
+export { memoryInfo, type MemoryInfo } from './memoryInfo';
