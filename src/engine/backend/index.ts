@@ -7,3 +7,4 @@ export { smokeTest } from './smokeTest';
 export { selectBackend, DEFAULT_SELECT_BACKEND_OPTIONS, type BackendChoice, type SelectBackendOptions } from './selectBackend';
 export { registerWasmGradKernels } from './wasmGradKernels';
 export { memoryInfo, type MemoryInfo } from './memoryInfo';
+export { DEVICE_LOST, DeviceLost, destroyDevice, deviceLimits, restartBackend, watchDevice } from './deviceLoss';

@@ -20,15 +20,22 @@
  * - Divergence (divergence.ts): a non-finite loss read back, or trainable weights blown up, ends the run as
  *   'failed' with a `TrainingDiverged` message and `done` rejects with it; the model is left holding the best
  *   epoch's weights (with no epoch validated yet, the diverged ones: a failed run is never marked trained).
+ * - Checkpoints (checkpoint.ts): with `onCheckpoint`, every finished epoch is read back as plain data (the weights
+ *   of the layers that train, the optimizer's state, the best epoch, the Report) and awaited; `resume` with one
+ *   goes on from the epoch after it as if never interrupted (same shuffles, Dropout masks and Adam moments).
+ * - Device loss: with `deviceLost` (backend/deviceLoss.ts), a run whose GPU device is gone pauses and rejects with
+ *   `DeviceLost`, so its caller can restart the backend, rebuild the model and resume from the last checkpoint.
  * - The model is left with its weights trained; everything else the run made (optimizer, cache, copies) is freed.
  */
 import * as tf from '@tensorflow/tfjs';
 import { batchIndices, type Archive, type DatasetItem, type ImageDecoder } from '../data';
+import { DeviceLost } from '../backend/deviceLoss';
 import { backboneSpec } from '../models';
 import { TASKS } from '../tasks';
 import type { Evaluation, Task } from '../tasks/types';
 import { inOrder, loadImages, prefetch, type ImageOptions } from './batches';
-import { bestWeights, type WeightsCopy } from './bestWeights';
+import { bestWeights, weightsCopyFrom, type WeightsCopy } from './bestWeights';
+import { readCopy, readOptimizer, readWeights, writeOptimizer, writeWeights, type Checkpoint, type SavedTensor } from './checkpoint';
 import { badLoss, badWeights, TrainingDiverged, weightNorm } from './divergence';
 import { evaluateBatches, type ScoredItem } from './evaluate';
 import { buildFeatureCache, cachedInputs, type FeatureCache, type FeaturePrecision } from './featureCache';
@@ -87,6 +94,12 @@ export interface FitOptions {
   samples?: number;
   /** Re-initialize the head from `config.seed` first (default true; false continues training a model). */
   seedHead?: boolean;
+  /** Called with a checkpoint after every finished epoch, and awaited before the next begins. */
+  onCheckpoint?: (checkpoint: Checkpoint) => void | Promise<void>;
+  /** Go on from this checkpoint (taken from a model built with the same config); its Report is continued. */
+  resume?: Checkpoint;
+  /** Why the GPU device was lost, once it is (`watchDevice().lost`); the run then rejects with `DeviceLost`. */
+  deviceLost?: () => string | undefined;
 }
 
 export interface TrainResult {
@@ -147,11 +160,24 @@ export function fit(model: tf.LayersModel, data: TrainData, config: TrainConfig,
   };
 }
 
+/** A best-weights copy from a checkpoint's saved values. */
+function savedCopy(model: tf.LayersModel, saved: SavedTensor[]): WeightsCopy {
+  const byName = new Map(saved.map((t) => [t.name, t]));
+  return weightsCopyFrom(model, (layer) =>
+    layer.weights.map((_, i) => {
+      const t = byName.get(`${layer.name}/${i}`);
+      if (!t) throw new Error(`the checkpoint's best weights have nothing for ${layer.name}/${i}`);
+      return tf.tensor(t.data, t.shape, t.dtype);
+    }),
+  );
+}
+
 class Run {
   state: TrainState = 'idle';
   readonly report: Report;
   private readonly task: Task;
-  private readonly opts: Required<Omit<FitOptions, 'onEvent' | 'featureStore'>> & Pick<FitOptions, 'onEvent' | 'featureStore'>;
+  private readonly opts: Required<Pick<FitOptions, 'hooks' | 'readEvery' | 'samples' | 'featurePrecision' | 'seedHead'>> &
+    Omit<FitOptions, 'hooks' | 'readEvery' | 'samples' | 'featurePrecision' | 'seedHead'>;
   private stopRequested = false;
   private gate: { promise: Promise<void>; open: () => void } | undefined;
   private lr: number;
@@ -167,8 +193,9 @@ class Run {
     options: FitOptions,
   ) {
     this.task = TASKS[config.task];
-    this.report = new Report(config.epochs);
-    this.lr = config.learningRate;
+    const from = options.resume;
+    this.report = from ? Report.fromJSON({ ...from.report, nEpochs: config.epochs }) : new Report(config.epochs);
+    this.lr = from?.lr ?? config.learningRate;
     this.opts = { ...FIT_DEFAULTS, hooks: [], seedHead: true, ...options };
     this.opts.hooks = [...this.opts.hooks].sort((a, b) => (a.order ?? 0) - (b.order ?? 0));
   }
@@ -251,9 +278,26 @@ class Run {
       }
       if (data.splits.train.length === 0) throw new Error('nothing to train on: the train split is empty');
       this.setState('running');
+      const from = this.opts.resume;
+      // Seeded even when resuming: a random-init trunk must come back the same; the checkpoint then overwrites the head.
       if (this.opts.seedHead) seedWeights(model, config.seed, config.model.weights === 'random' ? 'all' : 'head');
       this.optimizer = OPTIMIZERS[config.optimizer](this.lr);
-      const startNorm = await readScalar(weightNorm(model));
+      let bestValue: number | undefined;
+      if (from) {
+        writeWeights(model, from.weights);
+        await writeOptimizer(this.optimizer, from.optimizer);
+        this.step = from.step;
+        result.history = [...from.history];
+        result.epochSeconds = [...from.epochSeconds];
+        if (from.best) {
+          bestValue = from.best.value;
+          result.bestEpoch = from.best.epoch;
+          result.best = from.best.evaluation;
+          kept = from.best.weights ? savedCopy(model, from.best.weights) : bestWeights(model);
+        }
+        this.emit({ type: 'resume', epoch: from.epoch });
+      }
+      const startNorm = from?.startNorm ?? (await readScalar(weightNorm(model)));
       await this.callHooks('trainBegin');
 
       const decode = async (items: DatasetItem[]): Promise<tf.Tensor[]> => [await loadImages(data.archive, items, images)];
@@ -294,8 +338,7 @@ class Run {
       const lossSpec = task.losses(ctx);
       const outputNames = task.outputs(ctx);
       const trainKeys = ['trn_loss', ...(outputNames.length > 1 ? outputNames.map((o) => `trn_${o}_loss`) : [])];
-      let bestValue: number | undefined;
-      for (this.epoch = 1; this.epoch <= config.epochs && !(await this.checkpoint()); this.epoch++) {
+      for (this.epoch = (from?.epoch ?? 0) + 1; this.epoch <= config.epochs && !(await this.checkpoint()); this.epoch++) {
         const { epoch } = this;
         const t0 = now();
         await this.callHooks('epochBegin');
@@ -380,6 +423,7 @@ class Run {
         const averages = this.report.reportAvgs(epoch);
         if (evaluation) this.emit({ type: 'epoch', epoch, averages, val: evaluation, seconds, best: isBest });
         await this.callHooks('epochEnd', { val: evaluation });
+        if (this.opts.onCheckpoint) await this.opts.onCheckpoint(await this.checkpointAt(epoch, startNorm, kept, result));
       }
       kept?.restore();
       result.state = this.stopRequested ? 'stopped' : 'done';
@@ -388,6 +432,13 @@ class Run {
       this.setState(result.state);
       return result;
     } catch (e) {
+      // A lost device fails every read-back; what failed is the device, not the run: it can go on elsewhere.
+      const lost = this.opts.deviceLost?.();
+      if (lost) {
+        const error = new DeviceLost(lost);
+        this.setState('paused', `${error.message}: restarting from the last finished epoch…`);
+        throw error;
+      }
       // Diverged: back to the best epoch, the last weights known good.
       if (e instanceof TrainingDiverged) kept?.restore();
       this.setState('failed', (e as Error).message);
@@ -399,6 +450,30 @@ class Run {
       unseedDropout(model);
       await store.clear();
     }
+  }
+
+  /** The run as plain data at the end of `epoch` (see checkpoint.ts). */
+  private async checkpointAt(epoch: number, startNorm: number, kept: WeightsCopy | undefined, result: TrainResult): Promise<Checkpoint> {
+    const [weights, optimizer, bestCopy] = await Promise.all([
+      readWeights(this.model),
+      readOptimizer(this.optimizer!),
+      // The best epoch's weights are the model's own when it is this epoch.
+      kept && result.bestEpoch !== epoch ? readCopy(kept) : undefined,
+    ]);
+    const best = result.best && { epoch: result.bestEpoch, value: result.best.metrics[this.task.primaryMetric.name], evaluation: result.best };
+    return {
+      version: 1,
+      epoch,
+      step: this.step,
+      lr: this.lr,
+      startNorm,
+      weights,
+      optimizer,
+      ...(best ? { best: bestCopy ? { ...best, weights: bestCopy } : best } : {}),
+      report: this.report.toJSON(),
+      history: [...result.history],
+      epochSeconds: [...result.epochSeconds],
+    };
   }
 
   private recordVal(pos: number, values: Record<string, number>): void {

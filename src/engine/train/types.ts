@@ -51,7 +51,11 @@ export type TrainEvent =
       best: boolean;
     }
   /** Best and worst val predictions of the epoch. */
-  | { type: 'samples'; epoch: number; best: SamplePrediction[]; worst: SamplePrediction[] };
+  | { type: 'samples'; epoch: number; best: SamplePrediction[]; worst: SamplePrediction[] }
+  /** The run goes on from a checkpoint: records and epochs after `epoch` (an unfinished one) are void. */
+  | { type: 'resume'; epoch: number }
+  /** Something the user should know that is not a failure: a backend restarted, a batch size lowered. */
+  | { type: 'notice'; message: string };
 
 export type TrainListener = (event: TrainEvent) => void;
 
