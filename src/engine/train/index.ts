@@ -22,3 +22,4 @@ export type { ReportData, ReportPoint, EpochRow, ReportOptions } from './report'
 export { OPTIMIZER_NAMES } from './types';
 export type { OptimizerName, TrainConfig, TrainState, TrainEvent, TrainListener, SamplePrediction, TrainSplits } from './types';
 export { fitRecovering, type Recovery, type RecoveringTraining } from './recoveringFit';
+export { fitBatchSize, largestActivation } from './batchLimit';
