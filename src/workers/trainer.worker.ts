@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { expose, transfer } from 'comlink';
 import { zipSync } from 'fflate';
-import { memoryInfo, selectBackend, type SelectBackendOptions } from '../engine/backend';
+import { destroyDevice, deviceLimits, memoryInfo, restartBackend, selectBackend, type SelectBackendOptions } from '../engine/backend';
 import { bitmapDecoder, blobFiles, blobSource, folderArchive, openZip, type Archive, type DatasetReport } from '../engine/data';
 import {
   applyFreezeOps,
@@ -27,8 +27,8 @@ import {
   type WeightsInfo,
 } from '../engine/models';
 import { headConfig, taskContext, taskFor, TASKS, type Prediction, type TaskContext, type TaskName } from '../engine/tasks';
-import { fit, idbFeatureStore, memoryFeatureStore, predictImage, spillingFeatureStore, type Training } from '../engine/train';
-import type { TrainConfig, TrainListener, TrainSplits } from '../engine/train';
+import { fitBatchSize, fitRecovering, idbFeatureStore, memoryFeatureStore, predictImage, spillingFeatureStore, type Training } from '../engine/train';
+import type { Checkpoint, TrainConfig, TrainContext, TrainListener, TrainSplits } from '../engine/train';
 import type { DatasetSource } from './data.worker';
 
 /** The model as the UI sees it: its module tree and Keras-summary totals, plain data. */
@@ -50,9 +50,13 @@ let weights: WeightsInfo = RANDOM_INIT;
 /** What the model was trained for (by a run here, or in the saved project it came from): a download says it. */
 let trained: SaveModelInfo | null = null;
 let training: Training | null = null;
+/** How the backend was chosen (`init`): a restart after a lost GPU device asks the same. */
+let backendOptions: SelectBackendOptions = { preference: 'auto' };
 /** e2e builds only (`injectFault`): the call whose next run throws inside the worker. */
 type FaultPoint = 'train' | 'predict';
 let fault: FaultPoint | null = null;
+/** e2e builds only (`stallAt`): the batch where the next run stops moving, as if the machine froze there. */
+let stall: { epoch: number; batch: number } | null = null;
 
 /** Throws the injected fault once, where `point` is reached; a no-op unless one was injected. */
 function faultAt(point: FaultPoint): void {
@@ -84,6 +88,25 @@ function openSource(source: DatasetSource): Promise<Archive> | Archive {
   return source.kind === 'zip' ? openZip(source.name, blobSource(source.blob)) : folderArchive(source.name, blobFiles(source.files));
 }
 
+/**
+ * Builds the model; a backbone with bundled weights loads them (unless `config.weights` is 'random'), with
+ * `onProgress` called as bytes arrive. Weights that cannot be loaded leave random init, said in `weights`.
+ */
+async function build(config: ModelConfig, onProgress?: (p: LoadProgress) => void): Promise<tf.LayersModel> {
+  setModel(null);
+  const built = buildModel(config);
+  weights = RANDOM_INIT;
+  if ((config.weights ?? 'pretrained') === 'pretrained' && hasBundledWeights(config.backbone)) {
+    try {
+      weights = await loadPretrained(built, bundled, { onProgress });
+    } catch (e) {
+      weights = { ...RANDOM_INIT, problem: (e as Error).message };
+    }
+  }
+  model = built;
+  return built;
+}
+
 /** The trained model's files, their buffers handed over rather than copied. */
 async function savedFiles(): Promise<SavedModelFiles> {
   if (!trained) throw new Error('the model has not been trained yet');
@@ -92,26 +115,15 @@ async function savedFiles(): Promise<SavedModelFiles> {
 
 const api = {
   /** Picks and starts the tfjs backend; call once, first. */
-  init: (options: SelectBackendOptions) => selectBackend(options),
+  init(options: SelectBackendOptions) {
+    backendOptions = options;
+    return selectBackend(options);
+  },
   /** Backbones and presets on offer. */
   catalog: () => ({ backbones: listBackbones(), presets: [...PRESET_NAMES] }),
-  /**
-   * Builds the model; a backbone with bundled weights loads them (unless `config.weights` is 'random'), with
-   * `onProgress` called as bytes arrive. Weights that cannot be loaded leave random init, said in `weights`.
-   */
+  /** Builds the model with its pretrained weights (see `build`). */
   async buildModel(config: ModelConfig, onProgress?: (p: LoadProgress) => void): Promise<ModelView> {
-    setModel(null);
-    const built = buildModel(config);
-    weights = RANDOM_INIT;
-    if ((config.weights ?? 'pretrained') === 'pretrained' && hasBundledWeights(config.backbone)) {
-      try {
-        weights = await loadPretrained(built, bundled, { onProgress });
-      } catch (e) {
-        weights = { ...RANDOM_INIT, problem: (e as Error).message };
-      }
-    }
-    model = built;
-    return view(model);
+    return view(await build(config, onProgress));
   },
   /** Sets the model's weights from a torchvision-named `.safetensors` state dict (transfer the buffer). */
   importSafetensors(buffer: ArrayBuffer, sourceName: string): ModelView {
@@ -138,7 +150,18 @@ const api = {
    * Trains the model the tree shows on `splits` of `source`, events to `onEvent`; resolves when the run ends
    * (the model then holds its best epoch's weights). Pause, resume and stop act while this runs.
    */
-  async train(config: TrainConfig, source: DatasetSource, splits: TrainSplits, onEvent: TrainListener): Promise<void> {
+  /**
+   * With `onCheckpoint`, every finished epoch's checkpoint is handed over (and awaited); `resume` goes on from
+   * one. A lost GPU device restarts the backend and the run goes on from its last checkpoint.
+   */
+  async train(
+    config: TrainConfig,
+    source: DatasetSource,
+    splits: TrainSplits,
+    onEvent: TrainListener,
+    onCheckpoint?: (checkpoint: Checkpoint) => Promise<void>,
+    resume?: Checkpoint,
+  ): Promise<void> {
     const archive = await openSource(source);
     const featureStore = spillingFeatureStore(memoryFeatureStore(), FEATURE_MEMORY_BYTES, () => idbFeatureStore());
     trained = null;
@@ -147,8 +170,23 @@ const api = {
     let delivered: unknown = undefined;
     const forward: TrainListener = (e) => void (delivered = onEvent(e));
     // The fault is thrown from a hook, deep in the loop, so it takes the path a real failure would.
-    const hooks = [{ name: 'fault', onBatchEnd: () => faultAt('train') }];
-    training = fit(current(), { archive, decoder: bitmapDecoder, splits }, config, { onEvent: forward, featureStore, hooks });
+    const hooks = [
+      { name: 'fault', onBatchEnd: () => faultAt('train') },
+      { name: 'stall', onBatchBegin: (ctx: TrainContext) => (stall?.epoch === ctx.epoch && stall.batch === ctx.batch ? new Promise<void>(() => {}) : undefined) },
+    ];
+    const limits = deviceLimits();
+    if (limits) {
+      const fitted = fitBatchSize(current(), config.batchSize, limits.maxStorageBufferBindingSize);
+      if (fitted.notice) forward({ type: 'notice', message: fitted.notice });
+      config = { ...config, batchSize: fitted.batchSize };
+    }
+    training = fitRecovering(
+      current(),
+      { archive, decoder: bitmapDecoder, splits },
+      config,
+      { onEvent: forward, featureStore, hooks, resume, onCheckpoint },
+      { restart: () => restartBackend(backendOptions), rebuild: () => build(config.model) },
+    );
     try {
       const result = await training.done;
       const best = result.best?.metrics ?? {};
@@ -189,10 +227,18 @@ const api = {
   },
   /** tfjs' memory figures now (callable beside a running `train`, through `ModelWorkerClient.now`). */
   memory: () => memoryInfo(),
+  /** e2e builds only: the next run stops at `batch` (0-based) of `epoch` and never goes on (to close the page there). */
+  stallAt(epoch: number, batch: number): void {
+    if (import.meta.env.MODE !== 'e2e') throw new Error('stalls are injected in e2e builds only');
+    stall = { epoch, batch };
+  },
   /** e2e builds only: the next `point` call throws inside the worker, to show how faults surface. */
-  injectFault(point: FaultPoint): void {
+  injectFault(point: FaultPoint | 'device-lost'): void {
     if (import.meta.env.MODE !== 'e2e') throw new Error('faults are injected in e2e builds only');
-    fault = point;
+    // The GPUDevice is destroyed now, as a driver reset would, whatever the run is doing.
+    if (point === 'device-lost') {
+      if (!destroyDevice()) throw new Error('no GPU device to lose: the backend is not WebGPU');
+    } else fault = point;
   },
 };
 

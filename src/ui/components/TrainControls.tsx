@@ -3,7 +3,7 @@ import { useStudio } from '../store';
 
 /** Start, Pause / Resume and Stop of the run. */
 export function TrainControls() {
-  const { state, canStart, start, pause, resume, stop } = useStudio(
+  const { state, canStart, start, pause, resume, stop, resumable, canContinue, continueRun } = useStudio(
     useShallow((s) => ({
       state: s.trainState,
       canStart: s.datasetStatus === 'ready' && !!s.datasetReport?.task && s.modelStatus === 'ready',
@@ -11,6 +11,9 @@ export function TrainControls() {
       pause: s.pauseTraining,
       resume: s.resumeTraining,
       stop: s.stopTraining,
+      resumable: s.resumable,
+      canContinue: s.datasetStatus === 'ready' && s.modelStatus === 'ready',
+      continueRun: s.continueTraining,
     })),
   );
   const active = state === 'running' || state === 'paused';
@@ -31,6 +34,11 @@ export function TrainControls() {
       <button type="button" disabled={!active} onClick={() => void stop()}>
         Stop
       </button>
+      {resumable && !active ? (
+        <button type="button" className="primary" disabled={!canContinue} onClick={() => void continueRun()} data-testid="train-continue">
+          Resume from epoch {resumable.epoch + 1}
+        </button>
+      ) : null}
     </div>
   );
 }

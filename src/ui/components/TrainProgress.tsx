@@ -13,7 +13,7 @@ export function formatSeconds(s: number): string {
 
 /** Where the run is: state, phase progress (feature cache, train, val), epoch and ETA. */
 export function TrainProgress() {
-  const { state, message, stack, progress, eta, epochs, total } = useStudio(
+  const { state, message, stack, progress, eta, epochs, total, notices } = useStudio(
     useShallow((s) => ({
       state: s.trainState,
       message: s.trainMessage,
@@ -22,6 +22,7 @@ export function TrainProgress() {
       eta: s.eta,
       epochs: s.epochs.length,
       total: s.runConfig?.epochs ?? null,
+      notices: s.notices,
     })),
   );
   return (
@@ -50,6 +51,13 @@ export function TrainProgress() {
         </span>
       ) : null}
       {state === 'failed' ? <ErrorDetails stack={stack} testId="train-error-details" /> : null}
+      {notices.length ? (
+        <ul className="train-notices" data-testid="train-notices">
+          {notices.map((text, i) => (
+            <li key={i}>{text}</li>
+          ))}
+        </ul>
+      ) : null}
     </div>
   );
 }

@@ -1,9 +1,20 @@
 import { proxy } from 'comlink';
 import type { StateCreator } from 'zustand';
 import { splitDataset } from '../../engine/data';
-import { DIVERGED, type TrainConfig, type TrainEvent } from '../../engine/train';
+import { DIVERGED, type TrainConfig, type TrainEvent, type TrainSplits } from '../../engine/train';
+import type { Checkpoint } from '../../engine/train/checkpoint';
+import type { DatasetSource } from '../../workers/data.worker';
 import { errorInfo } from '../errorInfo';
-import { loadProject, saveModelFiles, saveProject, startProject } from '../persistence/projectDb';
+import {
+  clearCheckpoints,
+  loadCheckpoint,
+  loadProject,
+  saveCheckpoint,
+  saveModelFiles,
+  saveProject,
+  startProject,
+} from '../persistence/projectDb';
+import { epochsOf } from '../training/checkpointView';
 import { reportData, seriesOf, type DatasetRef, type SavedProject } from '../persistence/project';
 import { eventBuffer } from '../training/eventBuffer';
 import { hyperParams, taskNameOf, type HyperParams } from '../training/hyperParams';
@@ -23,6 +34,8 @@ export interface TrainingSlice extends RunView {
   trained: boolean;
   /** The stack of the fault that failed the run (shown under its message), null otherwise. */
   trainErrorStack: string | null;
+  /** A run cut short by a closed page that can go on from its last checkpoint (restored after a reload). */
+  resumable: { epoch: number; epochs: number } | null;
   setHyper(patch: Partial<HyperParams>): void;
   /** Trains the model the tree shows on the open dataset (switching its head to the dataset's task first). */
   startTraining(): Promise<void>;
@@ -30,6 +43,8 @@ export interface TrainingSlice extends RunView {
   resumeTraining(): Promise<void>;
   /** Ends the run early; the trainer keeps the best weights so far. */
   stopTraining(): Promise<void>;
+  /** Goes on with a run cut short by a reload, from its last saved checkpoint (`resumable`). */
+  continueTraining(): Promise<void>;
   /**
    * Brings the saved project back (its dataset, its trained model, its charts) when nothing else is shown or
    * the model shown is the project's (a new backend); false when there is none to restore.
@@ -49,6 +64,7 @@ export const initialTrainingState = {
   restored: false,
   trained: false,
   trainErrorStack: null as string | null,
+  resumable: null as TrainingSlice['resumable'],
 };
 
 /** The model shown is the run's, trained: what Predict and Download work on (a new model choice ends that). */
@@ -87,6 +103,43 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
     if (events.some((e) => e.type === 'epoch')) void persist();
   });
 
+  const notice = (text: string) => set((s) => ({ notices: [...s.notices, text] }));
+
+  /** Every finished epoch: its checkpoint into IndexedDB before the run goes on (the worker awaits this). */
+  async function keepCheckpoint(checkpoint: Checkpoint): Promise<void> {
+    try {
+      const { prunedForSpace } = await saveCheckpoint(checkpoint);
+      if (prunedForSpace.length) {
+        notice(`Storage is short: pruned the checkpoint${prunedForSpace.length > 1 ? 's' : ''} of epoch ${prunedForSpace.join(', ')} to save epoch ${checkpoint.epoch}'s.`);
+      }
+    } catch (e) {
+      notice(message(e));
+    }
+    await persist();
+  }
+
+  /** Trains `config` in the worker (from `resume` when given); the run's end is saved with its weights. */
+  async function train(config: TrainConfig, source: DatasetSource, splits: TrainSplits, resume?: Checkpoint): Promise<void> {
+    try {
+      set({ runConfig: config });
+      started = Date.now();
+      await modelWorker.call((api) => api.train(config, source, splits, proxy(buffer.push), proxy(keepCheckpoint), resume));
+      await buffer.flush();
+      const files = await modelWorker.call((api) => api.exportFiles());
+      set({ trained: true });
+      await persist(files);
+      await clearCheckpoints().catch(() => undefined);
+    } catch (e) {
+      await buffer.flush();
+      if (e instanceof WorkerRestarted) set({ trainState: 'stopped', trainMessage: 'the backend was restarted', progress: null });
+      else {
+        // A diverged run is an expected end, said in words; anything else is a fault, its stack shown.
+        const { message: text, stack } = errorInfo(e);
+        set({ trainState: 'failed', trainMessage: text, trainErrorStack: (e as Error)?.name === DIVERGED ? null : stack, progress: null });
+      }
+    }
+  }
+
   return {
     ...initialTrainingState,
 
@@ -98,10 +151,17 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
       const report = s.datasetReport;
       if (s.trainState === 'running' || s.trainState === 'paused' || !source || !report?.task || !s.modelConfig) return;
       const hyper = hyperParams(taskNameOf(report.task), s.hyperOverrides);
-      set({ ...initialRunView, trainState: 'running', trainMessage: 'Preparing…', runConfig: null, restored: false, trained: false, trainErrorStack: null });
+      set({ ...initialRunView, trainState: 'running', trainMessage: 'Preparing…', runConfig: null, restored: false, trained: false, trainErrorStack: null, resumable: null });
+      let config: TrainConfig;
+      let splits: TrainSplits;
       try {
         const dataset = datasetRef();
-        if (dataset) await startProject(dataset);
+        // Not being able to save (storage full, private mode) costs the reload safety, not the run.
+        if (dataset) {
+          await startProject(dataset).catch((e) =>
+            notice(`Could not save the project (${message(e)}): training goes on, but a reload will not bring it back.`),
+          );
+        }
         const plan = await modelWorker.call((api) => api.plan(report, hyper.lossWeights));
         const model = get().modelConfig!;
         if (model.preset !== plan.head.preset || model.numClasses !== plan.head.numClasses) {
@@ -109,24 +169,30 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
         }
         if (get().modelStatus !== 'ready') throw new Error(get().modelError ?? 'the model could not be built');
         const { lossWeights: _, ...rest } = hyper;
-        const config: TrainConfig = { model: get().modelConfig!, task: plan.task, ctx: plan.ctx, ...rest };
+        config = { model: get().modelConfig!, task: plan.task, ctx: plan.ctx, ...rest };
         const { train, val } = splitDataset({ report, items: get().datasetItems }, { seed: hyper.seed });
-        set({ runConfig: config });
-        started = Date.now();
-        await modelWorker.call((api) => api.train(config, source, { train, val }, proxy(buffer.push)));
-        await buffer.flush();
-        const files = await modelWorker.call((api) => api.exportFiles());
-        set({ trained: true });
-        await persist(files);
+        splits = { train, val };
       } catch (e) {
-        await buffer.flush();
-        if (e instanceof WorkerRestarted) set({ trainState: 'stopped', trainMessage: 'the backend was restarted', progress: null });
-        else {
-          // A diverged run is an expected end, said in words; anything else is a fault, its stack shown.
-          const { message: text, stack } = errorInfo(e);
-          set({ trainState: 'failed', trainMessage: text, trainErrorStack: (e as Error)?.name === DIVERGED ? null : stack, progress: null });
-        }
+        const { message: text, stack } = errorInfo(e);
+        set({ trainState: 'failed', trainMessage: text, trainErrorStack: stack, progress: null });
+        return;
       }
+      await train(config, source, splits);
+    },
+
+    async continueTraining() {
+      const s = get();
+      const source = datasetSource();
+      const run = s.runConfig;
+      if (!s.resumable || !run || !source || !s.datasetReport || s.modelStatus !== 'ready') return;
+      const checkpoint = await loadCheckpoint().catch(() => null);
+      if (!checkpoint) {
+        set({ resumable: null, trainMessage: 'the checkpoint to resume from is gone (site data cleared?)' });
+        return;
+      }
+      set({ trainState: 'running', trainMessage: `Resuming after epoch ${checkpoint.epoch}…`, resumable: null, restored: false, trainErrorStack: null });
+      const { train: trn, val } = splitDataset({ report: s.datasetReport, items: s.datasetItems }, { seed: run.seed });
+      await train(run, source, { train: trn, val }, checkpoint);
     },
 
     pauseTraining: async () => void (await modelWorker.now((api) => api.pause())),
@@ -139,17 +205,24 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
       if (!saved || (current && JSON.stringify(current) !== JSON.stringify(saved.project.model))) return false;
       const { project, files } = saved;
       const cut = project.state === 'running' || project.state === 'paused';
+      // A run the page closed on goes back to its last finished epoch, from which it can go on.
+      const checkpoint = cut ? await loadCheckpoint().catch(() => null) : null;
+      const total = project.run.epochs;
+      const lost = checkpoint
+        ? `The page was closed during epoch ${checkpoint.epoch + 1} of ${total}; epochs 1–${checkpoint.epoch} are saved. Resume to go on from epoch ${checkpoint.epoch + 1}.`
+        : 'the page was closed during training, before its first epoch ended; nothing to resume from';
       set({
         ...initialRunView,
-        series: seriesOf(project.report),
-        epochs: project.epochs,
+        series: seriesOf(checkpoint?.report ?? project.report),
+        epochs: checkpoint ? epochsOf(checkpoint) : project.epochs,
         samples: project.samples,
         trainState: cut ? 'stopped' : project.state,
-        trainMessage: cut ? 'the page was closed during training; its weights were not saved' : project.message,
+        trainMessage: cut ? lost : project.message,
         runConfig: project.run,
         hyperOverrides: project.hyper,
         restored: true,
         trained: files !== null,
+        resumable: checkpoint && checkpoint.epoch < total ? { epoch: checkpoint.epoch, epochs: total } : null,
       });
       if (get().datasetStatus === 'idle') {
         const d = project.dataset;

@@ -42,4 +42,25 @@ describe('applyEvents', () => {
     expect(out.trainState).toBe('done');
     expect(out.progress).toBeNull();
   });
+
+  it('drops what came after the checkpoint a run resumes from, and collects notices', () => {
+    const val = { n: 2, metrics: { accuracy: 1 } };
+    const before = { ...initialRunView, ...applyEvents(initialRunView, [
+      record(1, { trn_loss: 0.7 }),
+      { type: 'epoch', epoch: 1, averages: { trn_loss: 0.7 }, val, seconds: 2, best: true },
+      record(1.5, { trn_loss: 0.6 }),
+      record(2, { trn_loss: 0.5 }),
+      { type: 'epoch', epoch: 2, averages: { trn_loss: 0.55 }, val, seconds: 2, best: true },
+      record(2.5, { trn_loss: 0.4 }),
+    ]) } as RunView;
+    const out = applyEvents(before, [
+      { type: 'notice', message: 'The GPU device was lost' },
+      { type: 'resume', epoch: 2 },
+      record(2.5, { trn_loss: 0.45 }),
+    ]);
+    expect(out.series!.trn_loss.map((p) => [p.pos, p.value])).toEqual([[1, 0.7], [1.5, 0.6], [2, 0.5], [2.5, 0.45]]);
+    expect(out.epochs!.map((e) => e.epoch)).toEqual([1, 2]);
+    expect(out.notices).toEqual(['The GPU device was lost']);
+    expect(applyEvents(before, [{ type: 'resume', epoch: 0 }]).series!.trn_loss).toEqual([]);
+  });
 });

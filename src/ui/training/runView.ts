@@ -23,6 +23,8 @@ export interface RunView {
   eta: { elapsed: number; remaining: number } | null;
   /** The last progress line, as the CLI prints it. */
   line: string | null;
+  /** What the run told the user besides its state: a restarted backend, a lowered batch size, storage. */
+  notices: string[];
 }
 
 export const initialRunView: RunView = {
@@ -34,6 +36,7 @@ export const initialRunView: RunView = {
   samples: null,
   eta: null,
   line: null,
+  notices: [],
 };
 
 // The Report's line ends `(12.30s - 36.90s remaining)` (torch_snippets' format).
@@ -80,6 +83,16 @@ export function applyEvents(view: RunView, events: TrainEvent[]): Partial<RunVie
       }
       case 'samples':
         out.samples = { epoch: e.epoch, best: e.best, worst: e.worst };
+        break;
+      case 'resume': {
+        // What came after the checkpoint (part of an epoch) is void: the run trains it again.
+        const current: Record<string, ReportPoint[]> = series ?? view.series;
+        series = Object.fromEntries(Object.entries(current).map(([key, points]) => [key, points.filter((p) => p.pos <= e.epoch)]));
+        out.epochs = (out.epochs ?? view.epochs).filter((summary) => summary.epoch <= e.epoch);
+        break;
+      }
+      case 'notice':
+        out.notices = [...(out.notices ?? view.notices), e.message];
         break;
     }
   }
