@@ -56,7 +56,15 @@ let backendOptions: SelectBackendOptions = { preference: 'auto' };
 type FaultPoint = 'train' | 'predict';
 let fault: FaultPoint | null = null;
 /** e2e builds only (`stallAt`): the batch where the next run stops moving, as if the machine froze there. */
-let stall: { epoch: number; batch: number } | null = null;
+let stall: { epoch: number; batch: number; reached: boolean; release?: () => void } | null = null;
+
+/** The `stall` hook: holds the run at the chosen batch until `release` (if ever). */
+function stallAt(ctx: TrainContext): Promise<void> | undefined {
+  if (!stall || stall.reached || stall.epoch !== ctx.epoch || stall.batch !== ctx.batch) return undefined;
+  const held = stall;
+  held.reached = true;
+  return new Promise<void>((resolve) => (held.release = resolve));
+}
 
 /** Throws the injected fault once, where `point` is reached; a no-op unless one was injected. */
 function faultAt(point: FaultPoint): void {
@@ -172,7 +180,7 @@ const api = {
     // The fault is thrown from a hook, deep in the loop, so it takes the path a real failure would.
     const hooks = [
       { name: 'fault', onBatchEnd: () => faultAt('train') },
-      { name: 'stall', onBatchBegin: (ctx: TrainContext) => (stall?.epoch === ctx.epoch && stall.batch === ctx.batch ? new Promise<void>(() => {}) : undefined) },
+      { name: 'stall', onBatchBegin: stallAt },
     ];
     const limits = deviceLimits();
     if (limits) {
@@ -227,10 +235,17 @@ const api = {
   },
   /** tfjs' memory figures now (callable beside a running `train`, through `ModelWorkerClient.now`). */
   memory: () => memoryInfo(),
-  /** e2e builds only: the next run stops at `batch` (0-based) of `epoch` and never goes on (to close the page there). */
+  /** e2e builds only: the next run holds at `batch` (0-based) of `epoch` until `release` (to act there). */
   stallAt(epoch: number, batch: number): void {
     if (import.meta.env.MODE !== 'e2e') throw new Error('stalls are injected in e2e builds only');
-    stall = { epoch, batch };
+    stall = { epoch, batch, reached: false };
+  },
+  /** e2e builds only: whether the run is held at the stall. */
+  stalled: () => !!stall?.reached,
+  /** e2e builds only: lets a held run go on. */
+  release(): void {
+    stall?.release?.();
+    stall = null;
   },
   /** e2e builds only: the next `point` call throws inside the worker, to show how faults surface. */
   injectFault(point: FaultPoint | 'device-lost'): void {
