@@ -11,12 +11,15 @@ import {
 } from '../../engine/models';
 import { scanDataset, splitDataset, DEFAULT_SPLIT_OPTIONS, type DatasetIndex } from '../../engine/data';
 import { headConfig, taskContext, taskFor, type TaskName } from '../../engine/tasks';
+import { deviceLimits, restartBackend } from '../../engine/backend';
 import {
   defaultTrainConfig,
   evaluate,
-  fit,
+  fitBatchSize,
+  fitRecovering,
   OPTIMIZER_NAMES,
   type Hyperparameters,
+  type Recovery,
   type OptimizerName,
   type TrainEvent,
 } from '../../engine/train';
@@ -130,11 +133,17 @@ export async function trainCommand(argv: string[]): Promise<number> {
 
     await useBackend(values.backend as NodeBackend);
     const modelConfig: ModelConfig = { backbone, ...head, inputSize: inputSize ?? spec.inputSize, freezeOps: freezeOpsInOrder(argv) };
-    const model = buildModel(modelConfig);
+    let model = buildModel(modelConfig);
     try {
       const weights = await loadWeightsOption(model, spec, values.weights);
       modelConfig.weights = weights.pretrained ? 'pretrained' : 'random';
-      const config = defaultTrainConfig(task.name, modelConfig, ctx, overrides);
+      let config = defaultTrainConfig(task.name, modelConfig, ctx, overrides);
+      const limits = deviceLimits();
+      if (limits) {
+        const fitted = fitBatchSize(model, config.batchSize, limits.maxStorageBufferBindingSize);
+        if (fitted.notice) process.stderr.write(`${fitted.notice}\n`);
+        config = { ...config, batchSize: fitted.batchSize };
+      }
       process.stderr.write(
         `${archive.name}: ${task.name}, train ${splits.train.length}, val ${splits.val.length}` +
           `${splits.valFrom === 'train' ? ` (seeded ${Math.round(DEFAULT_SPLIT_OPTIONS.valFraction * 100)}% of train)` : ''}` +
@@ -143,12 +152,22 @@ export async function trainCommand(argv: string[]): Promise<number> {
       );
 
       const writer = reportWriter(process.stdout);
-      const run = fit(model, { archive, decoder: sharpDecoder, splits }, config, {
-        onEvent: (e: TrainEvent) => {
-          if (e.type === 'record') writer.record(e.line);
-          else if (e.type === 'epoch') writer.line(run.report.epochLine(e.epoch));
+      // A lost GPU device restarts the backend and the run goes on from its last finished epoch.
+      const recovery: Recovery = {
+        restart: () => restartBackend({}),
+        rebuild: async () => {
+          model.dispose();
+          model = buildModel(modelConfig);
+          await loadWeightsOption(model, spec, values.weights);
+          return model;
         },
-      });
+      };
+      const onEvent = (e: TrainEvent) => {
+        if (e.type === 'record') writer.record(e.line);
+        else if (e.type === 'epoch') writer.line(run.report.epochLine(e.epoch));
+        else if (e.type === 'notice') process.stderr.write(`${e.message}\n`);
+      };
+      const run = fitRecovering(model, { archive, decoder: sharpDecoder, splits }, config, { onEvent }, recovery);
       const result = await run.done;
       if (result.cache) {
         process.stderr.write(`feature cache: ${result.cache.images} images in ${result.cache.seconds.toFixed(1)} s\n`);

@@ -55,7 +55,11 @@ describe('training through a lost GPU device', () => {
     expect(result.state).toBe('done');
     expect(events).toContainEqual({ type: 'state', state: 'paused', message: expect.stringMatching(/^The GPU device was lost \(.+\): restarting/) });
     expect(events).toContainEqual({ type: 'resume', epoch: 1 });
-    expect(events).toContainEqual({ type: 'notice', message: expect.stringMatching(/Restarted on webgpu, going on after epoch 1\.$/) });
+    expect(events).toContainEqual({
+      type: 'notice',
+      message: expect.stringMatching(/Restarted on webgpu, going on after epoch 1\.$/),
+      backend: expect.objectContaining({ backend: 'webgpu' }),
+    });
     // The Report the run ends with: epoch 1 from the checkpoint, 2 and 3 trained again on the new device.
     const positions = result.report.records('trn_loss').map((r) => r.pos);
     expect(positions).toEqual([0.5, 1, 1.5, 2, 2.5, 3]);

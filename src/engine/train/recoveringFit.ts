@@ -67,7 +67,7 @@ export function fitRecovering(
         const after = last ? `going on after epoch ${last.epoch}` : 'starting again from epoch 1';
         // Without a checkpoint, what the lost run recorded is void too.
         if (!last) options.onEvent?.({ type: 'resume', epoch: 0 });
-        options.onEvent?.({ type: 'notice', message: `${e.message}. Restarted on ${choice.backend}, ${after}.` });
+        options.onEvent?.({ type: 'notice', message: `${e.message}. Restarted on ${choice.backend}, ${after}.`, backend: choice });
         start();
       }
     }

@@ -1,3 +1,4 @@
+import type { BackendChoice } from '../backend';
 import type { DatasetItem } from '../data';
 import type { ModelConfig } from '../models';
 import type { Evaluation, Prediction, TaskContext, TaskName } from '../tasks/types';
@@ -55,7 +56,7 @@ export type TrainEvent =
   /** The run goes on from a checkpoint: records and epochs after `epoch` (an unfinished one) are void. */
   | { type: 'resume'; epoch: number }
   /** Something the user should know that is not a failure: a backend restarted, a batch size lowered. */
-  | { type: 'notice'; message: string };
+  | { type: 'notice'; message: string; backend?: BackendChoice };
 
 export type TrainListener = (event: TrainEvent) => void;
 

@@ -100,6 +100,8 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
 
   const buffer = eventBuffer((events: TrainEvent[]) => {
     set(applyEvents(get(), events));
+    // A lost GPU device can end on another backend: the badge follows.
+    for (const e of events) if (e.type === 'notice' && e.backend) set({ backendChoice: e.backend });
     if (events.some((e) => e.type === 'epoch')) void persist();
   });
 
