@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { failOnRequestsLeavingLocalhost } from './offline';
+import { storeField } from './store';
 
 /** The studio's store, as the e2e build exposes it; only the fields these journeys read. */
 interface StoreView {
@@ -19,8 +20,7 @@ interface StudioWindow {
   __modelWorker: { call(fn: (api: { stallAt(epoch: number, batch: number): Promise<void> }) => Promise<void>): Promise<void> };
 }
 
-const field = <K extends keyof StoreView>(page: Page, key: K) =>
-  page.evaluate((k) => (window as unknown as { __store: { getState(): StoreView } }).__store.getState()[k], key) as Promise<StoreView[K]>;
+const field = storeField<StoreView>();
 
 failOnRequestsLeavingLocalhost();
 

@@ -2,6 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
 import { unzipSync, zipSync } from 'fflate';
 import { failOnRequestsLeavingLocalhost } from './offline';
+import { storeField } from './store';
 
 failOnRequestsLeavingLocalhost();
 
@@ -17,8 +18,7 @@ interface StoreView {
   epochs: unknown[];
 }
 
-const field = <K extends keyof StoreView>(page: Page, key: K) =>
-  page.evaluate((k) => (window as unknown as { __store: { getState(): StoreView } }).__store.getState()[k], key) as Promise<StoreView[K]>;
+const field = storeField<StoreView>();
 
 /**
  * Every CSP violation the browser reports while a test runs: `securitypolicyviolation` events in the page (an

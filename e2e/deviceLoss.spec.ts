@@ -1,5 +1,6 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { failOnRequestsLeavingLocalhost } from './offline';
+import { storeField } from './store';
 
 failOnRequestsLeavingLocalhost();
 
@@ -25,8 +26,7 @@ interface TrainerHandle {
 }
 type StudioWindow = { __modelWorker: { call<T>(fn: (api: TrainerHandle) => Promise<T>): Promise<T>; now<T>(fn: (api: TrainerHandle) => Promise<T>): Promise<T> } };
 
-const field = <K extends keyof StoreView>(page: Page, key: K) =>
-  page.evaluate((k) => (window as unknown as { __store: { getState(): StoreView } }).__store.getState()[k], key) as Promise<StoreView[K]>;
+const field = storeField<StoreView>();
 
 test('?backend=webgpu: the GPUDevice destroyed in epoch 2 of 3 → the backend restarts and training finishes without a gap', async ({ page }) => {
   test.setTimeout(300_000);

@@ -1,5 +1,6 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { failOnRequestsLeavingLocalhost } from './offline';
+import { storeField } from './store';
 
 failOnRequestsLeavingLocalhost();
 
@@ -15,8 +16,7 @@ interface StoreView {
   epochs: { epoch: number; val: { metrics: Record<string, number> } }[];
 }
 
-const field = <K extends keyof StoreView>(page: Page, key: K) =>
-  page.evaluate((k) => (window as unknown as { __store: { getState(): StoreView } }).__store.getState()[k], key) as Promise<StoreView[K]>;
+const field = storeField<StoreView>();
 
 test('?backend=webgpu: mobilenet_v3 at 32² trains one epoch on SwiftShader WebGPU and charts it', async ({ page }) => {
   test.setTimeout(180_000);

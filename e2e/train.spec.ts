@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { failOnRequestsLeavingLocalhost } from './offline';
+import { storeField } from './store';
 import { readFile } from 'node:fs/promises';
 import { strFromU8, unzipSync } from 'fflate';
 
@@ -31,9 +32,7 @@ async function sampleImage(): Promise<{ name: string; mimeType: string; buffer: 
   return { name: path.slice(path.lastIndexOf('/') + 1), mimeType: 'image/jpeg', buffer: Buffer.from(zip[path]) };
 }
 
-/** One field of the store, read cheaply (polling the whole state would itself load the page's thread). */
-const field = <K extends keyof StoreView>(page: Page, key: K) =>
-  page.evaluate((k) => (window as unknown as { __store: { getState(): StoreView } }).__store.getState()[k], key) as Promise<StoreView[K]>;
+const field = storeField<StoreView>();
 
 // Trace snapshots run on the page's thread; they would count in the long-task measure.
 test.use({ trace: 'off' });
