@@ -12,6 +12,8 @@ const OUT = PORT === 4173 ? 'dist' : `dist-e2e-${PORT}`;
  */
 export default defineConfig({
   testDir: 'e2e',
+  // Tests tagged @slow (e2e/large.spec.ts: 20,000 images, minutes) run only with SLOW=1 (`npm run test:slow`).
+  grepInvert: process.env.SLOW ? undefined : /@slow/,
   fullyParallel: false,
   workers: 1,
   retries: 0,
