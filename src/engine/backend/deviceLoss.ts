@@ -28,11 +28,16 @@ function activeDevice(): GpuDeviceish | undefined {
   return (tf.backend() as unknown as { device?: GpuDeviceish }).device;
 }
 
-/** Watches the active backend's device: `lost()` says why once it is gone; never anything off WebGPU. */
-export function watchDevice(): { lost(): string | undefined } {
-  let why: string | undefined;
-  void activeDevice()?.lost.then((info) => (why = info.message || info.reason || 'no reason given'));
-  return { lost: () => why };
+/**
+ * Watches the active backend's device: `lost()` resolves with why once it is gone, else undefined (never anything
+ * off WebGPU). A read-back can fail a moment before `GPUDevice.lost` settles, so `lost()` waits up to `settleMs`
+ * for it: it is asked only after something failed.
+ */
+export function watchDevice(settleMs = 250): { lost(): Promise<string | undefined> } {
+  const device = activeDevice();
+  const why = device?.lost.then((info) => info.message || info.reason || 'no reason given');
+  const settled = () => new Promise<undefined>((resolve) => setTimeout(resolve, settleMs));
+  return { lost: async () => (why ? Promise.race([why, settled()]) : undefined) };
 }
 
 /** The active device's buffer limits, in bytes; undefined off WebGPU. */

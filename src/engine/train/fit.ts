@@ -98,8 +98,8 @@ export interface FitOptions {
   onCheckpoint?: (checkpoint: Checkpoint) => void | Promise<void>;
   /** Go on from this checkpoint (taken from a model built with the same config); its Report is continued. */
   resume?: Checkpoint;
-  /** Why the GPU device was lost, once it is (`watchDevice().lost`); the run then rejects with `DeviceLost`. */
-  deviceLost?: () => string | undefined;
+  /** Asked when the run fails: why the GPU device was lost, if it was (`watchDevice().lost`); it then rejects with `DeviceLost`. */
+  deviceLost?: () => Promise<string | undefined>;
 }
 
 export interface TrainResult {
@@ -433,7 +433,7 @@ class Run {
       return result;
     } catch (e) {
       // A lost device fails every read-back; what failed is the device, not the run: it can go on elsewhere.
-      const lost = this.opts.deviceLost?.();
+      const lost = await this.opts.deviceLost?.();
       if (lost) {
         const error = new DeviceLost(lost);
         this.setState('paused', `${error.message}: restarting from the last finished epoch…`);
