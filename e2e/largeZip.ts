@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { unzipSync, zipSync, type Zippable } from 'fflate';
 import sharp from 'sharp';
+import { mulberry32 } from '../src/engine/data/random';
 
 /**
  * A 20,000-image cats-vs-dogs zip in cats-dogs.zip's layout (ImageFolder: `<split>/<class>/<image>.jpg`), built
@@ -27,19 +28,6 @@ export const LARGE_IMAGES = Object.values(LARGE_SPLITS).reduce((sum, perClass) =
 const MTIME = new Date('2026-01-01T00:00:00Z');
 /** Longest side of every generated image, in px. */
 export const LARGE_SIDE = 64;
-
-
-/** mulberry32: a small seeded PRNG, one per image so the build is the same in any order. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Runs `fn` over `items` with at most `limit` at once (the machine has 2 cores). */
 async function pool<T, R>(items: T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
@@ -75,7 +63,7 @@ async function base(bytes: Uint8Array, name: string): Promise<Base> {
 
 /** One copy of `b`: crop, maybe mirror, colour jitter, resize, JPEG. */
 async function variant(b: Base, seed: number): Promise<Uint8Array> {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const w = Math.max(8, Math.round(b.width * (0.88 + 0.12 * r())));
   const h = Math.max(8, Math.round(b.height * (0.88 + 0.12 * r())));
   const left = Math.floor(r() * (b.width - w + 1));
