@@ -156,11 +156,9 @@ const api = {
   },
   /**
    * Trains the model the tree shows on `splits` of `source`, events to `onEvent`; resolves when the run ends
-   * (the model then holds its best epoch's weights). Pause, resume and stop act while this runs.
-   */
-  /**
-   * With `onCheckpoint`, every finished epoch's checkpoint is handed over (and awaited); `resume` goes on from
-   * one. A lost GPU device restarts the backend and the run goes on from its last checkpoint.
+   * (the model then holds its best epoch's weights). Pause, resume and stop act while this runs. With
+   * `onCheckpoint`, every finished epoch's checkpoint is handed over (and awaited); `resume` goes on from one. A
+   * lost GPU device restarts the backend and the run goes on from its last checkpoint.
    */
   async train(
     config: TrainConfig,
