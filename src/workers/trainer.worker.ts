@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { expose, transfer } from 'comlink';
 import { zipSync } from 'fflate';
-import { destroyDevice, deviceLimits, memoryInfo, restartBackend, selectBackend, type SelectBackendOptions } from '../engine/backend';
+import { destroyDevice, memoryInfo, restartBackend, selectBackend, type SelectBackendOptions } from '../engine/backend';
 import { bitmapDecoder, blobFiles, blobSource, folderArchive, openZip, type Archive, type DatasetReport } from '../engine/data';
 import {
   applyFreezeOps,
@@ -27,7 +27,7 @@ import {
   type WeightsInfo,
 } from '../engine/models';
 import { headConfig, taskContext, taskFor, TASKS, type Prediction, type TaskContext, type TaskName } from '../engine/tasks';
-import { fitBatchSize, fitRecovering, idbFeatureStore, memoryFeatureStore, predictImage, spillingFeatureStore, type Training } from '../engine/train';
+import { fitBatchSizeToDevice, fitRecovering, idbFeatureStore, memoryFeatureStore, predictImage, spillingFeatureStore, type Training } from '../engine/train';
 import type { Checkpoint, TrainConfig, TrainContext, TrainListener, TrainSplits } from '../engine/train';
 import type { DatasetSource } from './data.worker';
 
@@ -180,12 +180,9 @@ const api = {
       { name: 'fault', onBatchEnd: () => faultAt('train') },
       { name: 'stall', onBatchBegin: stallAt },
     ];
-    const limits = deviceLimits();
-    if (limits) {
-      const fitted = fitBatchSize(current(), config.batchSize, limits.maxStorageBufferBindingSize);
-      if (fitted.notice) forward({ type: 'notice', message: fitted.notice });
-      config = { ...config, batchSize: fitted.batchSize };
-    }
+    const fitted = fitBatchSizeToDevice(current(), config.batchSize);
+    if (fitted.notice) forward({ type: 'notice', message: fitted.notice });
+    config = { ...config, batchSize: fitted.batchSize };
     training = fitRecovering(
       current(),
       { archive, decoder: bitmapDecoder, splits },

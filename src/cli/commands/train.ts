@@ -11,11 +11,11 @@ import {
 } from '../../engine/models';
 import { scanDataset, splitDataset, DEFAULT_SPLIT_OPTIONS, type DatasetIndex } from '../../engine/data';
 import { headConfig, taskContext, taskFor, type TaskName } from '../../engine/tasks';
-import { deviceLimits, restartBackend } from '../../engine/backend';
+import { restartBackend } from '../../engine/backend';
 import {
   defaultTrainConfig,
   evaluate,
-  fitBatchSize,
+  fitBatchSizeToDevice,
   fitRecovering,
   OPTIMIZER_NAMES,
   type Hyperparameters,
@@ -137,13 +137,10 @@ export async function trainCommand(argv: string[]): Promise<number> {
     try {
       const weights = await loadWeightsOption(model, spec, values.weights);
       modelConfig.weights = weights.pretrained ? 'pretrained' : 'random';
-      let config = defaultTrainConfig(task.name, modelConfig, ctx, overrides);
-      const limits = deviceLimits();
-      if (limits) {
-        const fitted = fitBatchSize(model, config.batchSize, limits.maxStorageBufferBindingSize);
-        if (fitted.notice) process.stderr.write(`${fitted.notice}\n`);
-        config = { ...config, batchSize: fitted.batchSize };
-      }
+      const defaults = defaultTrainConfig(task.name, modelConfig, ctx, overrides);
+      const fitted = fitBatchSizeToDevice(model, defaults.batchSize);
+      if (fitted.notice) process.stderr.write(`${fitted.notice}\n`);
+      const config = { ...defaults, batchSize: fitted.batchSize };
       process.stderr.write(
         `${archive.name}: ${task.name}, train ${splits.train.length}, val ${splits.val.length}` +
           `${splits.valFrom === 'train' ? ` (seeded ${Math.round(DEFAULT_SPLIT_OPTIONS.valFraction * 100)}% of train)` : ''}` +

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../cli/nodeBackends';
 import { deviceLimits } from '../backend';
 import { buildModel } from '../models';
-import { fitBatchSize, largestActivation } from './batchLimit';
+import { fitBatchSize, fitBatchSizeToDevice, largestActivation } from './batchLimit';
 
 /** WebGPU's default limit, and SwiftShader's. */
 const DEFAULT_BINDING = 134_217_728;
@@ -31,10 +31,15 @@ describe('batch size from the adapter\'s limits', () => {
 
   it('reads the limit from the WebGPU device (Dawn in Node), and nothing off WebGPU', async () => {
     await useBackend('cpu');
+    const model = buildModel({ backbone: 'vgg16', preset: 'binary', inputSize: 224, weights: 'random' });
     expect(deviceLimits()).toBeUndefined();
+    expect(fitBatchSizeToDevice(model, 32)).toEqual({ batchSize: 32 });
     await useBackend('webgpu');
     const limits = deviceLimits();
+    const onDevice = fitBatchSizeToDevice(model, 32);
     await useBackend('cpu');
+    model.dispose();
+    expect(onDevice).toEqual(fitBatchSize(model, 32, limits!.maxStorageBufferBindingSize));
     expect(limits?.maxStorageBufferBindingSize).toBeGreaterThanOrEqual(DEFAULT_BINDING);
     expect(limits?.maxBufferSize).toBeGreaterThanOrEqual(limits!.maxStorageBufferBindingSize);
   });

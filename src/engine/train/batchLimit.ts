@@ -4,6 +4,7 @@
  * even be bound. The batch size is lowered to what the largest per-image tensor allows.
  */
 import type * as tf from '@tensorflow/tfjs';
+import { deviceLimits } from '../backend/deviceLoss';
 
 /** float32: every activation the studio makes. */
 const BYTES_PER_VALUE = 4;
@@ -37,4 +38,10 @@ export function fitBatchSize(model: tf.LayersModel, requested: number, maxBindin
       `Batch size ${requested} → ${limit}: ${layer} makes ${mb(bytes)} per image and this GPU binds at most ` +
       `${mb(maxBindingBytes)} per buffer (maxStorageBufferBindingSize).`,
   };
+}
+
+/** `fitBatchSize` against the active backend's device: `requested` unchanged off WebGPU. */
+export function fitBatchSizeToDevice(model: tf.LayersModel, requested: number): { batchSize: number; notice?: string } {
+  const limits = deviceLimits();
+  return limits ? fitBatchSize(model, requested, limits.maxStorageBufferBindingSize) : { batchSize: requested };
 }

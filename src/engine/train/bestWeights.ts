@@ -8,27 +8,23 @@ export interface WeightsCopy {
   entries(): { layer: string; values: tf.Tensor[] }[];
 }
 
-function copyOf(copies: { layer: tf.layers.Layer; values: tf.Tensor[] }[]): WeightsCopy {
+/**
+ * The layers whose weights training changes, trainable BatchNorm's running statistics included; frozen layers
+ * never change.
+ */
+export function trainingLayers(model: tf.LayersModel): tf.layers.Layer[] {
+  return model.layers.filter((layer) => layer.trainable && layer.weights.length > 0);
+}
+
+/**
+ * A copy of every weight of the layers that train, `values(layer)` giving each layer's (default: clones of its
+ * current weights). The copies are tensors the caller frees with `dispose`.
+ */
+export function bestWeights(model: tf.LayersModel, values = (layer: tf.layers.Layer) => layer.weights.map((w) => tf.clone(w.read()))): WeightsCopy {
+  const copies = trainingLayers(model).map((layer) => ({ layer, values: values(layer) }));
   return {
     restore: () => copies.forEach(({ layer, values }) => layer.setWeights(values)),
     dispose: () => copies.forEach(({ values }) => tf.dispose(values)),
     entries: () => copies.map(({ layer, values }) => ({ layer: layer.name, values })),
   };
-}
-
-/**
- * Copies every weight of the model's trainable layers, trainable BatchNorm's running statistics included;
- * frozen layers never change, so they are not copied. The copies are tensors the caller frees with `dispose`.
- */
-export function bestWeights(model: tf.LayersModel): WeightsCopy {
-  return copyOf(
-    model.layers
-      .filter((layer) => layer.trainable && layer.weights.length > 0)
-      .map((layer) => ({ layer, values: layer.weights.map((w) => tf.clone(w.read())) })),
-  );
-}
-
-/** A copy made from values read elsewhere (a checkpoint): `values(layer)` gives that layer's, in order. */
-export function weightsCopyFrom(model: tf.LayersModel, values: (layer: tf.layers.Layer) => tf.Tensor[]): WeightsCopy {
-  return copyOf(model.layers.filter((layer) => layer.trainable && layer.weights.length > 0).map((layer) => ({ layer, values: values(layer) })));
 }

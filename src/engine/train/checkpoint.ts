@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Evaluation } from '../tasks/types';
-import type { WeightsCopy } from './bestWeights';
+import { bestWeights, trainingLayers, type WeightsCopy } from './bestWeights';
 import type { ReportData } from './report';
 
 export interface SavedTensor {
@@ -44,11 +44,6 @@ export function checkpointBytes(cp: Checkpoint): number {
   return sum(cp.weights) + sum(cp.optimizer) + sum(cp.best?.weights);
 }
 
-/** The layers whose weights training changes, trainable BatchNorm's running statistics included. */
-function trainingLayers(model: tf.LayersModel): tf.layers.Layer[] {
-  return model.layers.filter((layer) => layer.trainable && layer.weights.length > 0);
-}
-
 async function save(name: string, t: tf.Tensor): Promise<SavedTensor> {
   const dtype = t.dtype === 'int32' ? 'int32' : 'float32';
   const data = (await t.data()) as Float32Array | Int32Array;
@@ -67,11 +62,11 @@ export function readCopy(copy: WeightsCopy): Promise<SavedTensor[]> {
 
 const toTensor = (t: SavedTensor) => tf.tensor(t.data, t.shape, t.dtype);
 
-/** Puts saved weights back into a model built the same way; throws naming the first that does not fit. */
-export function writeWeights(model: tf.LayersModel, saved: SavedTensor[]): void {
+/** Saved weights as tensors for each layer that trains; throws naming the first that does not fit the model. */
+function savedValues(saved: SavedTensor[]): (layer: tf.layers.Layer) => tf.Tensor[] {
   const byName = new Map(saved.map((t) => [t.name, t]));
-  for (const layer of trainingLayers(model)) {
-    const values = layer.weights.map((w, i) => {
+  return (layer) =>
+    layer.weights.map((w, i) => {
       const t = byName.get(`${layer.name}/${i}`);
       if (!t) throw new Error(`the checkpoint has no weights for ${layer.name} (${w.name}): was the model frozen differently?`);
       if (t.shape.join('×') !== w.shape.join('×')) {
@@ -79,9 +74,18 @@ export function writeWeights(model: tf.LayersModel, saved: SavedTensor[]): void 
       }
       return toTensor(t);
     });
-    layer.setWeights(values);
-    tf.dispose(values);
-  }
+}
+
+/** Puts saved weights back into a model built the same way. */
+export function writeWeights(model: tf.LayersModel, saved: SavedTensor[]): void {
+  const copy = savedCopy(model, saved);
+  copy.restore();
+  copy.dispose();
+}
+
+/** A best-weights copy made from saved weights (a checkpoint's best epoch). */
+export function savedCopy(model: tf.LayersModel, saved: SavedTensor[]): WeightsCopy {
+  return bestWeights(model, savedValues(saved));
 }
 
 export async function readOptimizer(optimizer: tf.Optimizer): Promise<SavedTensor[]> {

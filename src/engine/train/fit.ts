@@ -34,8 +34,8 @@ import { backboneSpec } from '../models';
 import { TASKS } from '../tasks';
 import type { Evaluation, Task } from '../tasks/types';
 import { inOrder, loadImages, prefetch, type ImageOptions } from './batches';
-import { bestWeights, weightsCopyFrom, type WeightsCopy } from './bestWeights';
-import { readCopy, readOptimizer, readWeights, writeOptimizer, writeWeights, type Checkpoint, type SavedTensor } from './checkpoint';
+import { bestWeights, type WeightsCopy } from './bestWeights';
+import { readCopy, readOptimizer, readWeights, savedCopy, writeOptimizer, writeWeights, type Checkpoint } from './checkpoint';
 import { badLoss, badWeights, TrainingDiverged, weightNorm } from './divergence';
 import { evaluateBatches, type ScoredItem } from './evaluate';
 import { buildFeatureCache, cachedInputs, type FeatureCache, type FeaturePrecision } from './featureCache';
@@ -158,18 +158,6 @@ export function fit(model: tf.LayersModel, data: TrainData, config: TrainConfig,
     report: run.report,
     done,
   };
-}
-
-/** A best-weights copy from a checkpoint's saved values. */
-function savedCopy(model: tf.LayersModel, saved: SavedTensor[]): WeightsCopy {
-  const byName = new Map(saved.map((t) => [t.name, t]));
-  return weightsCopyFrom(model, (layer) =>
-    layer.weights.map((_, i) => {
-      const t = byName.get(`${layer.name}/${i}`);
-      if (!t) throw new Error(`the checkpoint's best weights have nothing for ${layer.name}/${i}`);
-      return tf.tensor(t.data, t.shape, t.dtype);
-    }),
-  );
 }
 
 class Run {

@@ -10,7 +10,7 @@ export { encodeFloat16, decodeFloat16 } from './float16';
 export { OPTIMIZERS, setLearningRate } from './optimizers';
 export { TRAIN_DEFAULTS, DEFAULT_INPUT_SIZE, DEFAULT_SEED, defaultTrainConfig, type Hyperparameters } from './defaults';
 export { seedWeights, seedLayers, headLayers, seedDropout, unseedDropout } from './seedWeights';
-export { bestWeights, weightsCopyFrom, type WeightsCopy } from './bestWeights';
+export { bestWeights, trainingLayers, type WeightsCopy } from './bestWeights';
 export { checkpointBytes, readWeights, writeWeights, type Checkpoint, type SavedTensor } from './checkpoint';
 export { DIVERGED, TrainingDiverged, WEIGHT_GROWTH, weightNorm } from './divergence';
 export { fitStep, outputLosses, weightedTotal } from './step';
@@ -22,4 +22,4 @@ export type { ReportData, ReportPoint, EpochRow, ReportOptions } from './report'
 export { OPTIMIZER_NAMES } from './types';
 export type { OptimizerName, TrainConfig, TrainState, TrainEvent, TrainListener, SamplePrediction, TrainSplits } from './types';
 export { fitRecovering, type Recovery, type RecoveringTraining } from './recoveringFit';
-export { fitBatchSize, largestActivation } from './batchLimit';
+export { fitBatchSize, fitBatchSizeToDevice, largestActivation } from './batchLimit';
