@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { expose, transfer } from 'comlink';
 import { zipSync } from 'fflate';
 import { destroyDevice, memoryInfo, restartBackend, selectBackend, type SelectBackendOptions } from '../engine/backend';
-import { bitmapDecoder, blobFiles, blobSource, folderArchive, openZip, type Archive, type DatasetReport } from '../engine/data';
+import { bitmapDecoder, blobFiles, blobSource, folderArchive, openZip, type Archive, type DatasetIndex, type DatasetReport } from '../engine/data';
 import {
   applyFreezeOps,
   buildModel,
@@ -26,9 +26,9 @@ import {
   type SavedModelFiles,
   type WeightsInfo,
 } from '../engine/models';
-import { headConfig, taskContext, taskFor, TASKS, type Prediction, type TaskContext, type TaskName } from '../engine/tasks';
-import { fitBatchSizeToDevice, fitRecovering, idbFeatureStore, memoryFeatureStore, predictImage, spillingFeatureStore, type Training } from '../engine/train';
-import type { Checkpoint, TrainConfig, TrainContext, TrainListener, TrainSplits } from '../engine/train';
+import { TASKS, type Prediction, type TaskContext, type TaskName } from '../engine/tasks';
+import { idbFeatureStore, memoryFeatureStore, planTraining, predictImage, runTraining, spillingFeatureStore, type RunningTraining } from '../engine/train';
+import type { Checkpoint, TrainConfig, TrainContext, TrainingChoices, TrainListener } from '../engine/train';
 import type { DatasetSource } from './data.worker';
 
 /** The model as the UI sees it: its module tree and Keras-summary totals, plain data. */
@@ -49,7 +49,7 @@ let model: tf.LayersModel | null = null;
 let weights: WeightsInfo = RANDOM_INIT;
 /** What the model was trained for (by a run here, or in the saved project it came from): a download says it. */
 let trained: SaveModelInfo | null = null;
-let training: Training | null = null;
+let training: RunningTraining | null = null;
 /** How the backend was chosen (`init`): a restart after a lost GPU device asks the same. */
 let backendOptions: SelectBackendOptions = { preference: 'auto' };
 /** e2e builds only (`injectFault`): the call whose next run throws inside the worker. */
@@ -146,16 +146,10 @@ const api = {
     return view(current());
   },
 
-  /** The dataset's task, its context (with the user's loss weights) and the model head it needs. */
-  plan(report: DatasetReport, lossWeights: Record<string, number>) {
-    if (!report.task) throw new Error(`${report.name} holds no dataset to train on`);
-    const task = taskFor(report.task);
-    const base = taskContext(report);
-    const ctx: TaskContext = base.lossWeights ? { ...base, lossWeights: { ...base.lossWeights, ...lossWeights } } : base;
-    return { task: task.name, ctx, head: headConfig(task, ctx) };
-  },
+  /** The run's config for the dataset and the user's choices (`planTraining`): task, head, the proposed recipe. */
+  plan: (report: DatasetReport, choices: TrainingChoices, trainImages: number) => planTraining(report, choices, trainImages),
   /**
-   * Trains the model the tree shows on `splits` of `source`, events to `onEvent`; resolves when the run ends
+   * Trains the model the tree shows on `index` of `source`, events to `onEvent`; resolves when the run ends
    * (the model then holds its best epoch's weights). Pause, resume and stop act while this runs. With
    * `onCheckpoint`, every finished epoch's checkpoint is handed over (and awaited); `resume` goes on from one. A
    * lost GPU device restarts the backend and the run goes on from its last checkpoint.
@@ -163,7 +157,7 @@ const api = {
   async train(
     config: TrainConfig,
     source: DatasetSource,
-    splits: TrainSplits,
+    index: DatasetIndex,
     onEvent: TrainListener,
     onCheckpoint?: (checkpoint: Checkpoint) => Promise<void>,
     resume?: Checkpoint,
@@ -180,21 +174,20 @@ const api = {
       { name: 'fault', onBatchEnd: () => faultAt('train') },
       { name: 'stall', onBatchBegin: stallAt },
     ];
-    const fitted = fitBatchSizeToDevice(current(), config.batchSize);
-    if (fitted.notice) forward({ type: 'notice', message: fitted.notice });
-    config = { ...config, batchSize: fitted.batchSize };
-    training = fitRecovering(
-      current(),
-      { archive, decoder: bitmapDecoder, splits },
+    training = runTraining({
       config,
-      { onEvent: forward, featureStore, hooks, resume, onCheckpoint },
-      { restart: () => restartBackend(backendOptions), rebuild: () => build(config.model) },
-    );
+      dataset: { archive, index, decoder: bitmapDecoder },
+      model: current(),
+      rebuild: () => build(config.model),
+      restartBackend: () => restartBackend(backendOptions),
+      onEvent: forward,
+      featureStore,
+      hooks,
+      resume,
+      onCheckpoint,
+    });
     try {
-      const result = await training.done;
-      const best = result.best?.metrics ?? {};
-      const metrics = Object.fromEntries(Object.entries(best).map(([k, v]) => [`val_${k}`, v]));
-      trained = { model: config.model, task: config.task, ctx: config.ctx, metrics };
+      trained = (await training.done).info;
     } finally {
       training = null;
       await delivered;

@@ -1,28 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import {
-  BACKBONE_NAMES,
-  PRESET_NAMES,
-  backboneSpec,
-  buildModel,
-  formatWeightsInfo,
-  saveModel,
-  type BackboneName,
-  type ModelConfig,
-} from '../../engine/models';
-import { scanDataset, splitDataset, DEFAULT_SPLIT_OPTIONS, type DatasetIndex } from '../../engine/data';
-import { headConfig, taskContext, taskFor, type TaskName } from '../../engine/tasks';
+import { BACKBONE_NAMES, PRESET_NAMES, backboneSpec, buildModel, formatWeightsInfo, type BackboneName, type ModelConfig } from '../../engine/models';
+import { scanDataset, DEFAULT_SPLIT_OPTIONS } from '../../engine/data';
 import { restartBackend } from '../../engine/backend';
-import {
-  defaultTrainConfig,
-  evaluate,
-  fitBatchSizeToDevice,
-  fitRecovering,
-  OPTIMIZER_NAMES,
-  type Hyperparameters,
-  type Recovery,
-  type OptimizerName,
-  type TrainEvent,
-} from '../../engine/train';
+import { OPTIMIZER_NAMES, planTraining, runTraining, trainingSplits, type OptimizerName, type TrainEvent, type TrainingChoices } from '../../engine/train';
 import { parseCommandArgs, UsageError } from '../args';
 import { freezeOpsInOrder } from '../freezeOps';
 import { writeModelDir } from '../modelDir';
@@ -37,13 +17,6 @@ const USAGE =
   '[--epochs N] [--lr X] [--batch N] [--size N] [--seed N] [--optimizer <' + OPTIMIZER_NAMES.join('|') + '>] ' +
   '[--freeze PATH]... [--unfreeze PATH]... [--weights pretrained|random|FILE|URL] [--no-cache] [--out DIR] ' +
   '[--backend <' + NODE_BACKENDS.join('|') + '>]';
-
-/** The backbone each task starts from: ImageNet-like photos on the COCO MobileNetV3, faces on the face-descriptor ResNet. */
-export const DEFAULT_BACKBONE: Record<TaskName, BackboneName> = {
-  classification: 'mobilenet_v3',
-  keypoints: 'face_resnet',
-  'age-gender': 'face_resnet',
-};
 
 /** Writes Report lines: a TTY gets one line rewritten in place per record, anything else one line per record. */
 function reportWriter(out: NodeJS.WriteStream) {
@@ -61,12 +34,6 @@ function reportWriter(out: NodeJS.WriteStream) {
       open = false;
     },
   };
-}
-
-function describeUnusable(index: DatasetIndex, target: string): string {
-  const problems = index.report.problems.slice(0, 5).map((p) => `  ${p.file}: ${p.reason}`);
-  const why = index.report.ambiguous ? `it fits several layouts (${index.report.candidates.join(', ')})` : 'no dataset layout was recognized';
-  return [`${target}: cannot train on it: ${why}`, ...problems].join('\n');
 }
 
 /** `{ n, ...metrics }` of an evaluation: the shape `evaluate` prints. */
@@ -106,7 +73,11 @@ export async function trainCommand(argv: string[]): Promise<number> {
     throw usage(`unknown optimizer '${values.optimizer}'`);
   }
   if (!(NODE_BACKENDS as readonly string[]).includes(values.backend)) throw usage(`unknown backend '${values.backend}'`);
-  const overrides: Partial<Hyperparameters> = {
+  const choices: TrainingChoices = {
+    ...(values.backbone !== undefined && { backbone: values.backbone as BackboneName }),
+    ...(values.size !== undefined && { inputSize: numberOption('--size', values.size, { integer: true, min: 1 }, USAGE) }),
+    freezeOps: freezeOpsInOrder(argv),
+    ...(values.weights === 'random' && { weights: 'random' as const }),
     ...(values.epochs !== undefined && { epochs: numberOption('--epochs', values.epochs, { integer: true, min: 1 }, USAGE) }),
     ...(values.lr !== undefined && { learningRate: numberOption('--lr', values.lr, { min: Number.MIN_VALUE }, USAGE) }),
     ...(values.batch !== undefined && { batchSize: numberOption('--batch', values.batch, { integer: true, min: 1 }, USAGE) }),
@@ -114,77 +85,64 @@ export async function trainCommand(argv: string[]): Promise<number> {
     ...(values.optimizer !== undefined && { optimizer: values.optimizer as OptimizerName }),
     ...(values['no-cache'] && { featureCache: false }),
   };
-  const inputSize = values.size === undefined ? undefined : numberOption('--size', values.size, { integer: true, min: 1 }, USAGE);
 
   const { archive, close } = await openDataset(values.data);
   try {
     const index = await scanDataset(archive);
-    if (!index.report.task || index.report.ambiguous) throw new Error(describeUnusable(index, values.data));
-    const task = taskFor(index.report.task);
-    const ctx = taskContext(index.report);
-    const head = headConfig(task, ctx);
-    if (values.preset !== undefined && values.preset !== head.preset) {
-      throw usage(`--preset ${values.preset} does not fit ${archive.name}: it holds '${index.report.task}' data, which trains the '${head.preset}' preset`);
+    const splits = trainingSplits(index);
+    const config = planTraining(index.report, choices, splits.train.length);
+    if (values.preset !== undefined && values.preset !== config.model.preset) {
+      throw usage(`--preset ${values.preset} does not fit ${archive.name}: it holds '${index.report.task}' data, which trains the '${config.model.preset}' preset`);
     }
-    // The default split seed, not --seed: `evaluate --split val` then finds the same val images.
-    const splits = splitDataset(index);
-    const backbone = (values.backbone as BackboneName | undefined) ?? DEFAULT_BACKBONE[task.name];
-    const spec = backboneSpec(backbone);
-
+    const spec = backboneSpec(config.model.backbone);
     await useBackend(values.backend as NodeBackend);
-    const modelConfig: ModelConfig = { backbone, ...head, inputSize: inputSize ?? spec.inputSize, freezeOps: freezeOpsInOrder(argv) };
-    let model = buildModel(modelConfig);
+    const build = async () => {
+      const model = buildModel(config.model);
+      return { model, weights: await loadWeightsOption(model, spec, values.weights) };
+    };
+    const first = await build();
+    // What was loaded, not what was asked for: bundled weights that cannot be read leave random init.
+    const modelConfig: ModelConfig = { ...config.model, weights: first.weights.pretrained ? 'pretrained' : 'random' };
+    let model = first.model;
     try {
-      const weights = await loadWeightsOption(model, spec, values.weights);
-      modelConfig.weights = weights.pretrained ? 'pretrained' : 'random';
-      const defaults = defaultTrainConfig(task.name, modelConfig, ctx, overrides);
-      const fitted = fitBatchSizeToDevice(model, defaults.batchSize);
-      if (fitted.notice) process.stderr.write(`${fitted.notice}\n`);
-      const config = { ...defaults, batchSize: fitted.batchSize };
       process.stderr.write(
-        `${archive.name}: ${task.name}, train ${splits.train.length}, val ${splits.val.length}` +
+        `${archive.name}: ${config.task}, train ${splits.train.length}, val ${splits.val.length}` +
           `${splits.valFrom === 'train' ? ` (seeded ${Math.round(DEFAULT_SPLIT_OPTIONS.valFraction * 100)}% of train)` : ''}` +
           `${splits.test.length ? `, test ${splits.test.length}` : ''}; ${model.name} at ${modelConfig.inputSize}² on ${tf.getBackend()}; ` +
-          `weights: ${formatWeightsInfo(weights)}\n`,
+          `${config.optimizer} lr ${config.learningRate}, batch ${config.batchSize}, ${config.epochs} epochs; weights: ${formatWeightsInfo(first.weights)}\n`,
       );
-
       const writer = reportWriter(process.stdout);
-      // A lost GPU device restarts the backend and the run goes on from its last finished epoch.
-      const recovery: Recovery = {
-        restart: () => restartBackend({}),
-        rebuild: async () => {
-          model.dispose();
-          model = buildModel(modelConfig);
-          await loadWeightsOption(model, spec, values.weights);
-          return model;
-        },
-      };
       const onEvent = (e: TrainEvent) => {
         if (e.type === 'record') writer.record(e.line);
         else if (e.type === 'epoch') writer.line(run.report.epochLine(e.epoch));
         else if (e.type === 'notice') process.stderr.write(`${e.message}\n`);
       };
-      const run = fitRecovering(model, { archive, decoder: sharpDecoder, splits }, config, { onEvent }, recovery);
-      const result = await run.done;
-      if (result.cache) {
-        process.stderr.write(`feature cache: ${result.cache.images} images in ${result.cache.seconds.toFixed(1)} s\n`);
-      }
-      const test = splits.test.length ? await evaluate(model, task, ctx, archive, splits.test, { decoder: sharpDecoder, batchSize: config.batchSize }) : undefined;
+      const run = runTraining({
+        config: { ...config, model: modelConfig },
+        dataset: { archive, index, decoder: sharpDecoder },
+        model,
+        // A lost GPU device restarts the backend and the run goes on from its last finished epoch.
+        restartBackend: () => restartBackend({}),
+        rebuild: async () => {
+          model.dispose();
+          model = (await build()).model;
+          return model;
+        },
+        onEvent,
+        save: values.out ? (files) => writeModelDir(values.out!, files) : undefined,
+      });
+      const outcome = await run.done;
+      model = outcome.model;
+      const { fit, test } = outcome;
+      if (fit.cache) process.stderr.write(`feature cache: ${fit.cache.images} images in ${fit.cache.seconds.toFixed(1)} s\n`);
+      if (values.out) process.stderr.write(`saved to ${values.out}\n`);
       const summary = {
-        task: task.name,
+        task: config.task,
         model: model.name,
-        bestEpoch: result.bestEpoch,
-        ...(result.best && { val: metricsJson(result.best) }),
+        bestEpoch: fit.bestEpoch,
+        ...(fit.best && { val: metricsJson(fit.best) }),
         ...(test && { test: metricsJson(test) }),
       };
-      if (values.out) {
-        const metrics = Object.fromEntries([
-          ...Object.entries(result.best?.metrics ?? {}).map(([k, v]) => [`val_${k}`, v]),
-          ...Object.entries(test?.metrics ?? {}).map(([k, v]) => [`test_${k}`, v]),
-        ]);
-        await writeModelDir(values.out, await saveModel(model, { model: modelConfig, task: task.name, ctx, metrics }));
-        process.stderr.write(`saved to ${values.out}\n`);
-      }
       process.stdout.write(JSON.stringify(summary) + '\n');
     } finally {
       model.dispose();

@@ -184,7 +184,9 @@ class Run {
     const from = options.resume;
     this.report = from ? Report.fromJSON({ ...from.report, nEpochs: config.epochs }) : new Report(config.epochs);
     this.lr = from?.lr ?? config.learningRate;
-    this.opts = { ...FIT_DEFAULTS, hooks: [], seedHead: true, ...options };
+    // An option given as undefined takes its default, as if left out.
+    const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as FitOptions;
+    this.opts = { ...FIT_DEFAULTS, hooks: [], seedHead: true, ...given };
     this.opts.hooks = [...this.opts.hooks].sort((a, b) => (a.order ?? 0) - (b.order ?? 0));
   }
 

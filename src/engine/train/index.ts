@@ -23,3 +23,6 @@ export { OPTIMIZER_NAMES } from './types';
 export type { OptimizerName, TrainConfig, TrainState, TrainEvent, TrainListener, SamplePrediction, TrainSplits } from './types';
 export { fitRecovering, type Recovery, type RecoveringTraining } from './recoveringFit';
 export { fitBatchSize, fitBatchSizeToDevice, largestActivation } from './batchLimit';
+export { planTraining, proposedHyperparameters, batchForDataset, unusableReason, MIN_STEPS, type TrainingChoices } from './planTraining';
+export { runTraining, prefixMetrics, trainingSplits, type RunTrainingOptions, type RunningTraining, type TrainingDataset, type TrainingOutcome } from './runTraining';
+export { RECIPES, DEFAULT_BACKBONE, type Recipe } from './recipes';

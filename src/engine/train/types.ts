@@ -37,8 +37,8 @@ export interface SamplePrediction {
  */
 export type TrainEvent =
   | { type: 'state'; state: TrainState; message?: string }
-  /** Building the feature cache (`phase: 'cache'`), one step per image. */
-  | { type: 'progress'; phase: 'cache' | 'train' | 'val'; done: number; total: number }
+  /** Building the feature cache (`phase: 'cache'`) and scoring val or test, one step per image; train, per batch. */
+  | { type: 'progress'; phase: 'cache' | 'train' | 'val' | 'test'; done: number; total: number }
   /** One Report record: `pos` is the fractional epoch, as `Report.record`. */
   | { type: 'record'; pos: number; values: Record<string, number>; line: string }
   | {
@@ -55,6 +55,8 @@ export type TrainEvent =
   | { type: 'samples'; epoch: number; best: SamplePrediction[]; worst: SamplePrediction[] }
   /** The run goes on from a checkpoint: records and epochs after `epoch` (an unfinished one) are void. */
   | { type: 'resume'; epoch: number }
+  /** The test split's metrics, scored once with the kept epoch's weights after training (`runTraining`). */
+  | { type: 'test'; evaluation: Evaluation }
   /** Something the user should know that is not a failure: a backend restarted, a batch size lowered. */
   | { type: 'notice'; message: string; backend?: BackendChoice };
 

@@ -1,7 +1,7 @@
 import { proxy } from 'comlink';
 import type { StateCreator } from 'zustand';
-import { splitDataset } from '../../engine/data';
-import { DIVERGED, type TrainConfig, type TrainEvent, type TrainSplits } from '../../engine/train';
+import { splitDataset, type DatasetIndex } from '../../engine/data';
+import { DIVERGED, type TrainConfig, type TrainEvent } from '../../engine/train';
 import type { Checkpoint } from '../../engine/train/checkpoint';
 import type { DatasetSource } from '../../workers/data.worker';
 import { errorInfo } from '../errorInfo';
@@ -121,11 +121,11 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
   }
 
   /** Trains `config` in the worker (from `resume` when given); the run's end is saved with its weights. */
-  async function train(config: TrainConfig, source: DatasetSource, splits: TrainSplits, resume?: Checkpoint): Promise<void> {
+  async function train(config: TrainConfig, source: DatasetSource, index: DatasetIndex, resume?: Checkpoint): Promise<void> {
     try {
       set({ runConfig: config });
       started = Date.now();
-      await modelWorker.call((api) => api.train(config, source, splits, proxy(buffer.push), proxy(keepCheckpoint), resume));
+      await modelWorker.call((api) => api.train(config, source, index, proxy(buffer.push), proxy(keepCheckpoint), resume));
       await buffer.flush();
       const files = await modelWorker.call((api) => api.exportFiles());
       set({ trained: true });
@@ -155,7 +155,6 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
       const hyper = hyperParams(taskNameOf(report.task), s.hyperOverrides);
       set({ ...initialRunView, trainState: 'running', trainMessage: 'Preparing…', runConfig: null, restored: false, trained: false, trainErrorStack: null, resumable: null });
       let config: TrainConfig;
-      let splits: TrainSplits;
       try {
         const dataset = datasetRef();
         // Not being able to save (storage full, private mode) costs the reload safety, not the run.
@@ -164,22 +163,21 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
             notice(`Could not save the project (${message(e)}): training goes on, but a reload will not bring it back.`),
           );
         }
-        const plan = await modelWorker.call((api) => api.plan(report, hyper.lossWeights));
         const model = get().modelConfig!;
-        if (model.preset !== plan.head.preset || model.numClasses !== plan.head.numClasses) {
-          await get().chooseModel(model.backbone, plan.head.preset, { numClasses: plan.head.numClasses, inputSize: model.inputSize });
+        const { backbone, inputSize, freezeOps, weights } = model;
+        const index = { report, items: get().datasetItems };
+        const planned = await modelWorker.call((api) => api.plan(report, { backbone, inputSize, freezeOps, weights, ...hyper }, splitDataset(index).train.length));
+        if (model.preset !== planned.model.preset || model.numClasses !== planned.model.numClasses) {
+          await get().chooseModel(model.backbone, planned.model.preset, { numClasses: planned.model.numClasses, inputSize: model.inputSize });
         }
         if (get().modelStatus !== 'ready') throw new Error(get().modelError ?? 'the model could not be built');
-        const { lossWeights: _, ...rest } = hyper;
-        config = { model: get().modelConfig!, task: plan.task, ctx: plan.ctx, ...rest };
-        const { train, val } = splitDataset({ report, items: get().datasetItems }, { seed: hyper.seed });
-        splits = { train, val };
+        config = { ...planned, model: get().modelConfig! };
       } catch (e) {
         const { message: text, stack } = errorInfo(e);
         set({ trainState: 'failed', trainMessage: text, trainErrorStack: stack, progress: null });
         return;
       }
-      await train(config, source, splits);
+      await train(config, source, { report, items: get().datasetItems });
     },
 
     async continueTraining() {
@@ -193,8 +191,7 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
         return;
       }
       set({ trainState: 'running', trainMessage: `Resuming after epoch ${checkpoint.epoch}…`, resumable: null, restored: false, trainErrorStack: null });
-      const { train: trn, val } = splitDataset({ report: s.datasetReport, items: s.datasetItems }, { seed: run.seed });
-      await train(run, source, { train: trn, val }, checkpoint);
+      await train(run, source, { report: s.datasetReport, items: s.datasetItems }, checkpoint);
     },
 
     pauseTraining: async () => void (await modelWorker.now((api) => api.pause())),

@@ -1,4 +1,5 @@
 import type { ReportPoint, SamplePrediction, TrainEvent, TrainState } from '../../engine/train';
+type TrainProgressPhase = Extract<TrainEvent, { type: 'progress' }>['phase'];
 import type { Evaluation } from '../../engine/tasks';
 
 /** One finished epoch, as the trainer's `epoch` event tells it. */
@@ -14,7 +15,7 @@ export interface EpochSummary {
 export interface RunView {
   trainState: TrainState;
   trainMessage: string | null;
-  progress: { phase: 'cache' | 'train' | 'val'; done: number; total: number } | null;
+  progress: { phase: TrainProgressPhase; done: number; total: number } | null;
   /** Report records by key (`trn_loss`, `val_loss`, …): the per-batch chart points. */
   series: Record<string, ReportPoint[]>;
   epochs: EpochSummary[];

@@ -1,0 +1,31 @@
+/**
+ * What the studio proposes for each task on each backbone: the best recipe measured on the val splits of the
+ * shared datasets (README, "Figures"; `bench/tune.ts` reruns the search), over the book's defaults.
+ */
+import type { BackboneName } from '../models';
+import type { TaskName } from '../tasks';
+import type { Hyperparameters } from './defaults';
+
+export interface Recipe {
+  /** Square input side; the backbone's own when absent. */
+  inputSize?: number;
+  hyper?: Partial<Hyperparameters>;
+  /** Loss weight per output name, over the task's (age-gender: the book's 1 and 1). */
+  lossWeights?: Record<string, number>;
+}
+
+/** The backbone each task starts from: photos on the COCO MobileNetV3, faces on the face-descriptor ResNet. */
+export const DEFAULT_BACKBONE: Record<TaskName, BackboneName> = {
+  classification: 'mobilenet_v3',
+  keypoints: 'face_resnet',
+  'age-gender': 'face_resnet',
+};
+
+export const RECIPES: Record<TaskName, Partial<Record<BackboneName, Recipe>>> = {
+  // The pooled COCO features separate classes better as the input grows; 448² still caches in ~25 s on 2 cores.
+  classification: { mobilenet_v3: { inputSize: 448, hyper: { batchSize: 8 } } },
+  // The keypoints head on face_resnet reads conv128_2 too (presets.ts), 12×12 at 200² against 8×8 at 150².
+  keypoints: { face_resnet: { inputSize: 200, hyper: { learningRate: 1e-3, batchSize: 4 } } },
+  // Age's L1 on age/80 is small next to gender's BCE: at the book's 1 : 1 the shared head learns gender only.
+  'age-gender': { face_resnet: { inputSize: 150, hyper: { learningRate: 3e-4, batchSize: 4 }, lossWeights: { age: 5 } } },
+};

@@ -1,0 +1,125 @@
+/**
+ * `runTraining`: one training run as the user asks for it, the same in the trainer worker, the CLI and the
+ * acceptance tests. Around `fit` it owns what each caller used to do for itself: the splits, the batch size the
+ * device can bind, recovery after a lost GPU device, the test split's evaluation, `val_`/`test_` metric names,
+ * and the trained model's files.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import type { BackendChoice } from '../backend';
+import { splitDataset, type Archive, type DatasetIndex, type DatasetSplits, type ImageDecoder } from '../data';
+import { saveModel, type SaveModelInfo, type SavedModelFiles } from '../models';
+import { TASKS, type Evaluation } from '../tasks';
+import { fitBatchSizeToDevice } from './batchLimit';
+import type { Checkpoint } from './checkpoint';
+import { evaluate } from './evaluate';
+import type { FitOptions, TrainResult } from './fit';
+import { fitRecovering, type RecoveringTraining } from './recoveringFit';
+import type { TrainConfig, TrainListener } from './types';
+
+/** The dataset a run reads: its archive, what the scan kept, and how its images decode here. */
+export interface TrainingDataset {
+  archive: Archive;
+  index: DatasetIndex;
+  decoder: ImageDecoder;
+}
+
+export interface RunTrainingOptions extends Pick<FitOptions, 'hooks' | 'featureStore' | 'featurePrecision' | 'readEvery' | 'samples'> {
+  config: TrainConfig;
+  dataset: TrainingDataset;
+  /** The model `config.model` describes, with its weights loaded and its freezing applied. */
+  model: tf.LayersModel;
+  /** Builds that model again (weights, freezing) after a lost GPU device, whose tensors are gone. */
+  rebuild(): Promise<tf.LayersModel>;
+  /** Starts the backend again after a lost GPU device (`restartBackend`). */
+  restartBackend(): Promise<BackendChoice>;
+  onEvent?: TrainListener;
+  /** Every finished epoch's checkpoint, awaited before the next epoch begins. */
+  onCheckpoint?: (checkpoint: Checkpoint) => void | Promise<void>;
+  /** Goes on from this checkpoint of the same config. */
+  resume?: Checkpoint;
+  /** Scores the test split, when the dataset has one, after training (default true). */
+  test?: boolean;
+  /** Receives the trained model's files (model.json, weights.bin, studio.json) when the run ends done or stopped. */
+  save?: (files: SavedModelFiles) => void | Promise<void>;
+}
+
+export interface TrainingOutcome {
+  state: TrainResult['state'];
+  /** The model that holds the trained weights: `options.model`, or its rebuild after a lost device. */
+  model: tf.LayersModel;
+  /** The config as run (its batch size lowered to what the device binds). */
+  config: TrainConfig;
+  splits: DatasetSplits;
+  fit: TrainResult;
+  test?: Evaluation;
+  /** `val_<metric>` of the kept epoch and `test_<metric>`: the keys saved models, the CLI and the charts use. */
+  metrics: Record<string, number>;
+  /** What `studio.json` says of the model. */
+  info: SaveModelInfo;
+}
+
+export interface RunningTraining extends Pick<RecoveringTraining, 'pause' | 'resume' | 'stop' | 'state' | 'report'> {
+  readonly done: Promise<TrainingOutcome>;
+}
+
+/** `{ val_acc: … }` from `{ acc: … }`: one place for the split prefixes. */
+export function prefixMetrics(split: 'val' | 'test', metrics: Record<string, number> | undefined): Record<string, number> {
+  return Object.fromEntries(Object.entries(metrics ?? {}).map(([k, v]) => [`${split}_${k}`, v]));
+}
+
+/**
+ * The splits a run trains, validates and tests on. The split seed is the dataset's, not the run's: `evaluate
+ * --split val` and a run with another `seed` then see the same val images.
+ */
+export function trainingSplits(index: DatasetIndex): DatasetSplits {
+  return splitDataset(index);
+}
+
+/** Starts the run; see the top of this file. Events go to `onEvent`, the test split's as `progress` phase 'test'. */
+export function runTraining(options: RunTrainingOptions): RunningTraining {
+  const { dataset, onEvent } = options;
+  const task = TASKS[options.config.task];
+  const splits = trainingSplits(dataset.index);
+  const fitted = fitBatchSizeToDevice(options.model, options.config.batchSize);
+  if (fitted.notice) onEvent?.({ type: 'notice', message: fitted.notice });
+  const config: TrainConfig = { ...options.config, batchSize: fitted.batchSize };
+  const { hooks, featureStore, featurePrecision, readEvery, samples, onCheckpoint, resume } = options;
+  const training = fitRecovering(
+    options.model,
+    { archive: dataset.archive, decoder: dataset.decoder, splits: { train: splits.train, val: splits.val } },
+    config,
+    { onEvent, hooks, featureStore, featurePrecision, readEvery, samples, onCheckpoint, resume },
+    { restart: options.restartBackend, rebuild: options.rebuild },
+  );
+
+  const done = (async (): Promise<TrainingOutcome> => {
+    const fit = await training.done;
+    const model = training.model;
+    let test: Evaluation | undefined;
+    if ((options.test ?? true) && splits.test.length > 0) {
+      test = await evaluate(model, task, config.ctx, dataset.archive, splits.test, {
+        decoder: dataset.decoder,
+        batchSize: config.batchSize,
+        onProgress: (done, total) => onEvent?.({ type: 'progress', phase: 'test', done, total }),
+      });
+      onEvent?.({ type: 'test', evaluation: test });
+    }
+    const metrics = { ...prefixMetrics('val', fit.best?.metrics), ...prefixMetrics('test', test?.metrics) };
+    const info: SaveModelInfo = { model: config.model, task: config.task, ctx: config.ctx, metrics };
+    if (options.save) await options.save(await saveModel(model, info));
+    return { state: fit.state, model, config, splits, fit, test, metrics, info };
+  })();
+
+  return {
+    pause: () => training.pause(),
+    resume: () => training.resume(),
+    stop: () => training.stop(),
+    get state() {
+      return training.state;
+    },
+    get report() {
+      return training.report;
+    },
+    done,
+  };
+}
