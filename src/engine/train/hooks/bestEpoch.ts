@@ -1,0 +1,66 @@
+import { bestWeights, type WeightsCopy } from '../bestWeights';
+import { savedCopy } from '../checkpoint';
+import { TrainingDiverged } from '../divergence';
+import type { Hook, Learner } from '../fit';
+
+export interface BestEpoch extends Hook {
+  /** Whether the epoch that just ended is the best so far (valid during its `epochEnd`). */
+  readonly isBest: boolean;
+  /** The task's primary metric at the best epoch. */
+  readonly value: number | undefined;
+  /** A copy of the best epoch's weights while a later epoch is being trained. */
+  readonly kept: WeightsCopy | undefined;
+  release(): void;
+}
+
+/**
+ * Keeps the weights of the epoch whose val primary metric is the best, and leaves the model holding them when the
+ * run ends (done, stopped, or diverged; a run with no validated epoch keeps its own). Sets `bestEpoch` and `best`.
+ */
+export function bestEpoch(learner: Learner): BestEpoch {
+  const { model, task, result } = learner;
+  const { name, higherIsBetter } = task.primaryMetric;
+  let value: number | undefined;
+  let kept: WeightsCopy | undefined;
+  let isBest = false;
+  const better = (v: number | undefined) =>
+    v !== undefined && !Number.isNaN(v) && (value === undefined || (higherIsBetter ? v > value : v < value));
+  return {
+    name: 'bestEpoch',
+    order: -30,
+    get isBest() {
+      return isBest;
+    },
+    get value() {
+      return value;
+    },
+    get kept() {
+      return kept;
+    },
+    onTrainBegin() {
+      const best = learner.resumeFrom?.best;
+      if (!best) return;
+      value = best.value;
+      result.bestEpoch = best.epoch;
+      result.best = best.evaluation;
+      // The model holds the checkpoint's epoch: its own weights are the best when that epoch was the best.
+      kept = best.weights ? savedCopy(model, best.weights) : bestWeights(model);
+    },
+    onEpochEnd(ctx) {
+      isBest = better(ctx.val?.metrics[name]);
+      if (!isBest) return;
+      value = ctx.val!.metrics[name];
+      kept?.dispose();
+      kept = bestWeights(model);
+      result.bestEpoch = ctx.epoch;
+      result.best = ctx.val;
+    },
+    onTrainEnd(ctx) {
+      if (ctx.ended !== 'failed' || ctx.error instanceof TrainingDiverged) kept?.restore();
+    },
+    release() {
+      kept?.dispose();
+      kept = undefined;
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import type { Hook, Learner } from '../fit';
+import type { BestEpoch } from './bestEpoch';
+
+/**
+ * fastai's Recorder: every batch's losses and every epoch's val losses and metrics go into the Report and out as
+ * `record` events; an epoch that was validated ends with an `epoch` event (its averages, val, time, best or not).
+ */
+export function recorder(learner: Learner, best: BestEpoch): Hook {
+  const { report } = learner;
+  const record = (pos: number, values: Record<string, number>) =>
+    learner.emit({ type: 'record', pos, values, line: report.record(pos, values) });
+  return {
+    name: 'recorder',
+    order: -20,
+    onBatchEnd: (ctx) => record(ctx.pos, { ...ctx.logs }),
+    onEpochEnd(ctx) {
+      const { epoch, val, valLosses = [] } = ctx;
+      if (!val) return;
+      valLosses.forEach((loss, b) => record(epoch - 1 + (b + 1) / valLosses.length, { val_loss: loss }));
+      record(epoch, Object.fromEntries(Object.entries(val.metrics).map(([k, v]) => [`val_${k}`, v])));
+      learner.emit({ type: 'epoch', epoch, averages: report.reportAvgs(epoch), val, seconds: ctx.seconds ?? 0, best: best.isBest });
+    },
+  };
+}

@@ -1,0 +1,23 @@
+import type { Hook, Learner } from '../fit';
+import type { ScoredItem } from '../evaluate';
+import type { SamplePrediction } from '../types';
+
+/** Sends the `count` best and worst val predictions of each epoch (the gallery), by the task's item error. */
+export function samples(learner: Learner, count: number): Hook {
+  const { task, config } = learner;
+  const sample = ({ item, outputs, error }: ScoredItem): SamplePrediction => ({
+    path: item.path,
+    prediction: task.decode(outputs, { width: item.width, height: item.height }, config.ctx),
+    error,
+  });
+  return {
+    name: 'samples',
+    order: -25,
+    onEpochEnd({ epoch, scored = [] }) {
+      const k = Math.min(count, Math.floor(scored.length / 2));
+      if (k === 0) return;
+      const sorted = [...scored].sort((a, b) => a.error - b.error);
+      learner.emit({ type: 'samples', epoch, best: sorted.slice(0, k).map(sample), worst: sorted.slice(-k).reverse().map(sample) });
+    },
+  };
+}
