@@ -4,6 +4,7 @@ import { backboneSpec } from './backbones';
 import { PRESET_HEADS, checkHeadOptions, headContainerType, type PresetName } from './presets';
 import { applyFreezeOps, type FreezeOp } from './freeze';
 import { moduleTree as treeOf, walkTree, type ModuleNode } from './moduleTree';
+import { builtConfig, rememberConfig } from './modelConfigOf';
 
 /** Everything needed to rebuild a model: JSON, shared by the UI, the worker, the CLI and saved projects. */
 export interface ModelConfig {
@@ -45,13 +46,13 @@ export function buildModel(config: ModelConfig): tf.LayersModel {
   const outputs = PRESET_HEADS[config.preset](spec, trunk, head);
   const model = tf.model({ inputs: input, outputs, name: modelName(config) });
   applyFreezeOps(model, [...defaultFreezeOps(spec, config.preset), ...(config.freezeOps ?? [])]);
+  rememberConfig(model, config);
   return model;
 }
 
 /** The module tree of a model built by `buildModel`. */
 export function moduleTree(model: tf.LayersModel): ModuleNode {
-  const backbone = model.name.split('+')[0] as BackboneName;
-  const spec = backboneSpec(backbone);
+  const spec = backboneSpec(builtConfig(model, 'moduleTree').backbone);
   return treeOf(model, (path) => headContainerType(spec, path) ?? spec.containerType(path));
 }
 

@@ -2,6 +2,7 @@ export { BACKBONE_NAMES, type BackboneName, type BackboneSpec, type Preprocessin
 export { PRESET_NAMES, PRESET_OUTPUTS, presetsFor, type PresetName, type HeadOptions } from './presets';
 export { backboneSpec, BACKBONES } from './backbones';
 export { buildModel, defaultFreezeOps, moduleTree, summarize, modelName } from './buildModel';
+export { modelConfigOf, builtConfig } from './modelConfigOf';
 export type { ModelConfig, ModelSummary, ModuleRow } from './buildModel';
 export { freeze, unfreeze, applyFreezeOps, type FreezeOp } from './freeze';
 export { walkTree, findModule, type ModuleNode } from './moduleTree';

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { TaskContext, TaskName } from '../tasks';
 import type { ModelConfig } from './buildModel';
 import { backboneSpec } from './backbones';
+import { rememberConfig } from './modelConfigOf';
 import type { Preprocessing } from './types';
 // Registers the studio's custom layers with tf.serialization before any model.json is read.
 import './layers/AdaptivePool2d';
@@ -135,5 +136,6 @@ export async function loadSavedModel(files: SavedModelFiles): Promise<{ model: t
   });
   const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
   restoreTrainable(model, modelJSON);
+  rememberConfig(model, meta.model);
   return { model, meta };
 }

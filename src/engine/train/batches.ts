@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { normalize, type Archive, type DatasetItem, type ImageDecoder } from '../data';
-import { BACKBONE_NAMES, backboneSpec, type BackboneName, type Preprocessing } from '../models';
+import { backboneSpec, modelConfigOf, type Preprocessing } from '../models';
 
 export interface ImageOptions {
   decoder: ImageDecoder;
@@ -69,11 +69,9 @@ export function imageOptionsFor(
   const inputSize = options.inputSize ?? (model.inputs[0].shape[1] as number);
   let preprocessing = options.preprocessing;
   if (!preprocessing) {
-    const backbone = model.name.split('+')[0];
-    if (!(BACKBONE_NAMES as readonly string[]).includes(backbone)) {
-      throw new Error(`cannot tell the preprocessing of '${model.name}' (not named backbone+preset); pass it`);
-    }
-    preprocessing = backboneSpec(backbone as BackboneName).preprocessing;
+    const config = modelConfigOf(model);
+    if (!config) throw new Error(`cannot tell the preprocessing of '${model.name}' (not made by buildModel or loadSavedModel); pass it`);
+    preprocessing = backboneSpec(config.backbone).preprocessing;
   }
   return { decoder: options.decoder, inputSize, preprocessing };
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { backboneSpec, isWithin, modulePath, type BackboneName } from '../models';
+import { backboneSpec, builtConfig, isWithin, modulePath } from '../models';
 
 /**
  * Gives `layers` seeded fresh weights: He-normal kernels, BatchNorm γ=1, β=0 and running stats 0/1, biases 0.
@@ -25,7 +25,7 @@ export function seedLayers(layers: tf.layers.Layer[], seed: number): void {
 
 /** The layers a preset adds on top of the trunk (its pooling and head modules), which start from fresh weights. */
 export function headLayers(model: tf.LayersModel): tf.layers.Layer[] {
-  const spec = backboneSpec(model.name.split('+')[0] as BackboneName);
+  const spec = backboneSpec(builtConfig(model, 'headLayers').backbone);
   return model.layers.filter((l) => [spec.poolModule, spec.headModule].some((root) => isWithin(modulePath(l.name), root)));
 }
 
@@ -35,7 +35,7 @@ export function headLayers(model: tf.LayersModel): tf.layers.Layer[] {
  */
 export function seedWeights(model: tf.LayersModel, seed: number, scope: 'head' | 'all' = 'head'): void {
   if (scope === 'all') return seedLayers(model.layers, seed);
-  if (model.name.endsWith('+original')) return;
+  if (builtConfig(model, 'seedWeights').preset === 'original') return;
   seedLayers(headLayers(model), seed);
 }
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { BACKBONE_NAMES, type BackboneName } from '../types';
+import { builtConfig } from '../modelConfigOf';
 import { backboneSpec } from '../backbones';
 import { modulePath } from '../modulePath';
 import type { ProgressCallback, WeightSource } from './weightSource';
@@ -11,14 +11,6 @@ export interface LoadPretrainedOptions {
   onProgress?: ProgressCallback;
   /** Check each file's SHA-256 against the manifest (default true; 12 MB hash in a few ms). */
   verify?: boolean;
-}
-
-function backboneOf(model: tf.LayersModel): { backbone: BackboneName; preset: string } {
-  const [backbone, preset] = model.name.split('+');
-  if (!(BACKBONE_NAMES as readonly string[]).includes(backbone)) {
-    throw new Error(`loadPretrained: '${model.name}' was not made by buildModel (its name is not backbone+preset)`);
-  }
-  return { backbone: backbone as BackboneName, preset };
 }
 
 async function sha256(data: ArrayBuffer): Promise<string> {
@@ -62,7 +54,7 @@ export async function loadPretrained(
   source: WeightSource,
   options: LoadPretrainedOptions = {},
 ): Promise<WeightsInfo> {
-  const { backbone } = backboneOf(model);
+  const { backbone } = builtConfig(model, 'loadPretrained');
   if (!hasBundledWeights(backbone)) {
     throw new Error(`${backbone} has no bundled weights; import a torchvision .safetensors instead`);
   }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { BACKBONE_NAMES, type BackboneName } from '../types';
+import { modelConfigOf } from '../modelConfigOf';
 import { backboneSpec } from '../backbones';
 import { isWithin } from '../modulePath';
 import { parseSafetensors, readFloat32, type SafetensorsEntry, type SafetensorsFile } from './safetensors';
@@ -101,12 +101,6 @@ function kindOf(layer: tf.layers.Layer, weightName: string): Kind {
   return layer.getClassName() === 'Dense' ? 'dense' : 'conv';
 }
 
-/** The backbone and preset of a model made by `buildModel` (its name is `backbone+preset`), if it is one. */
-function builtFrom(model: tf.LayersModel): { backbone: BackboneName; preset: string } | null {
-  const [backbone, preset] = model.name.split('+');
-  return (BACKBONE_NAMES as readonly string[]).includes(backbone) && preset ? { backbone: backbone as BackboneName, preset } : null;
-}
-
 /**
  * Sets `model`'s weights from a torchvision-named state dict (`.safetensors`, F32/F16/BF16), by module path:
  * conv weights OIHW → HWIO, Linear [out, in] → [in, out], BatchNorm weight/bias/running_mean/running_var →
@@ -130,7 +124,7 @@ export function importTorchvision(
     byKey.set(name, parsed.tensors.get(key)!);
   }
 
-  const origin = builtFrom(model);
+  const origin = modelConfigOf(model);
   const spec = origin && backboneSpec(origin.backbone);
   const inHead = (path: string) => !!spec && (isWithin(path, spec.headModule) || isWithin(path, spec.poolModule));
   const loadHead = options.head === 'load' || (options.head !== 'skip' && (!origin || origin.preset === 'original'));
