@@ -37,11 +37,23 @@ describe('parseCommandArgs', () => {
     }
   }, 60_000);
 
-  it("lists train's flags with their defaults", () => {
+  it("lists train's flags with their defaults, --input-size among them", () => {
     const { stdout } = cli('train', '--help');
+    expect(stdout).toMatch(/^ {2}--input-size N +side of the square input, in pixels \(default: the backbone's own: .*mobilenet_v3 512/m);
     expect(stdout).toMatch(/^ {2}--epochs N +.*\(default: 5\)$/m);
     expect(stdout).toMatch(/^ {2}--lr X +learning rate \(default: 0\.001 for classification, 0\.0001 for keypoints and age-gender\)$/m);
     expect(stdout).toMatch(/^ {2}--data ZIP\|DIR +.*\(required\)$/m);
+    expect(stdout).not.toMatch(/--size/);
+  });
+
+  it.each([
+    ['train', '--data', 'cats-dogs.zip'],
+    ['summary', '--backbone', 'mobilenet_v3'],
+  ])('answers the old --size of %s with a usage error that names --input-size', (...args) => {
+    const r = cli(...args, '--size', '64');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^--size is now --input-size\nusage: transfer-studio /);
   });
 
   it('still says what is wrong when the flag is unknown, and where the options are listed', () => {

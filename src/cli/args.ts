@@ -24,6 +24,9 @@ export type CommandValues<T extends CommandOptions> = {
   [K in Extract<keyof Parsed<T>, string>]: T[K & keyof T] extends { required: true } ? NonNullable<Parsed<T>[K]> : Parsed<T>[K];
 };
 
+/** Flags that were renamed: the old name → the one to type now. */
+const RENAMED: Record<string, string> = { size: 'input-size' };
+
 export class UsageError extends Error {}
 
 /** `<command> --help` or `-h`: `main` prints the usage and the options to stdout and exits 0. */
@@ -70,12 +73,16 @@ export function formatOptions(options: CommandOptions): string {
 }
 
 /**
- * Parses a command's flags (node:util parseArgs, strict): `--help` / `-h` throws `HelpRequested`; an unknown
- * flag, a missing required one or a value outside `choices` throws a `UsageError` of one line plus the usage.
+ * Parses a command's flags (node:util parseArgs, strict): `--help` / `-h` throws `HelpRequested`; an unknown or
+ * renamed flag, a missing required one or a value outside `choices` throws a `UsageError` of one line plus the usage.
  */
 export function parseCommandArgs<T extends CommandOptions>(argv: string[], command: string, options: T): { values: CommandValues<T> } {
   if (argv.includes('--help') || argv.includes('-h')) throw new HelpRequested(synopsis(command, options), formatOptions(options));
   const usage = (message: string) => new UsageError(`${message}\nusage: ${usageText(command, options)}`);
+  for (const arg of argv) {
+    const name = arg.startsWith('--') ? arg.slice(2).split('=')[0] : '';
+    if (RENAMED[name] && !(name in options)) throw usage(`--${name} is now --${RENAMED[name]}`);
+  }
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: false });

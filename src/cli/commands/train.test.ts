@@ -31,7 +31,7 @@ describe('transfer-studio train → predict → evaluate', () => {
     let modelDir: string;
     beforeAll(() => {
       modelDir = path.join(tmp, 'cats-dogs');
-      trained = cli('train', '--data', CATS_DOGS, '--backbone', 'mobilenet_v3', '--preset', 'binary', '--epochs', '1', '--size', '64', '--out', modelDir);
+      trained = cli('train', '--data', CATS_DOGS, '--backbone', 'mobilenet_v3', '--preset', 'binary', '--epochs', '1', '--input-size', '64', '--out', modelDir);
       summary = lastJson(trained.stdout);
     }, 240_000);
 
@@ -101,7 +101,7 @@ describe('transfer-studio train → predict → evaluate', () => {
   ] as const)('trains and evaluates %s with its own metrics', (zip, head, keys) => {
     const dir = path.join(tmp, zip);
     // The smallest mobilenet_v3 input: these runs check the wiring, not the accuracy.
-    const trained = cli('train', '--data', path.join(DATASETS, zip), '--backbone', 'mobilenet_v3', '--size', '32', '--epochs', '1', '--out', dir);
+    const trained = cli('train', '--data', path.join(DATASETS, zip), '--backbone', 'mobilenet_v3', '--input-size', '32', '--epochs', '1', '--out', dir);
     expect(trained.code).toBe(0);
     expect(Object.keys(lastJson(trained.stdout).val)).toEqual(['n', ...keys]);
     // age-gender.zip has a val split and no test split: evaluate falls back to val.

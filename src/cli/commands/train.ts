@@ -59,7 +59,7 @@ const OPTIONS = {
   epochs: { type: 'string', value: 'N', help: 'passes over the training images', defaultText: byTask((t) => TRAIN_DEFAULTS[t].epochs) },
   lr: { type: 'string', value: 'X', help: 'learning rate', defaultText: byTask((t) => TRAIN_DEFAULTS[t].learningRate) },
   batch: { type: 'string', value: 'N', help: 'images per step (lowered to what the device fits)', defaultText: byTask((t) => TRAIN_DEFAULTS[t].batchSize) },
-  size: COMMON_OPTIONS['input-size'],
+  'input-size': COMMON_OPTIONS['input-size'],
   seed: { type: 'string', value: 'N', help: 'seed of the head initialization, Dropout masks and shuffles', defaultText: byTask((t) => TRAIN_DEFAULTS[t].seed) },
   optimizer: { type: 'string', choices: OPTIMIZER_NAMES, help: 'the optimizer', defaultText: byTask((t) => TRAIN_DEFAULTS[t].optimizer) },
   freeze: COMMON_OPTIONS.freeze,
@@ -111,7 +111,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     ...(values.optimizer !== undefined && { optimizer: values.optimizer as OptimizerName }),
     ...(values['no-cache'] && { featureCache: false }),
   };
-  const inputSize = values.size === undefined ? undefined : numberOption('--size', values.size, { integer: true, min: 1 }, USAGE);
+  const inputSize = values['input-size'] === undefined ? undefined : numberOption('--input-size', values['input-size'], { integer: true, min: 1 }, USAGE);
 
   const { archive, close } = await openDataset(values.data);
   try {
