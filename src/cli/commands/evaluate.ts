@@ -1,8 +1,8 @@
 import { loadSavedModel, readSavedModelMeta } from '../../engine/models';
-import { scanDataset, splitDataset, type DatasetItem } from '../../engine/data';
+import { scanDataset, splitDataset, splitRole, SPLIT_ROLES, type DatasetItem } from '../../engine/data';
 import { taskFor, TASKS } from '../../engine/tasks';
 import { evaluate } from '../../engine/train';
-import { parseCommandArgs, usageText, type CommandOptions } from '../args';
+import { parseCommandArgs, usageText, UsageError, type CommandOptions } from '../args';
 import { COMMON_OPTIONS } from '../commonOptions';
 import { readModelDir } from '../modelDir';
 import { useBackend, type NodeBackend } from '../nodeBackends';
@@ -10,16 +10,16 @@ import { numberOption } from '../numberOption';
 import { openDataset } from '../openDataset';
 import { sharpDecoder } from '../sharpDecoder';
 
-const SPLITS = ['train', 'val', 'test', 'all'] as const;
-type SplitChoice = (typeof SPLITS)[number];
+/** What `--split` takes: a split name the layouts use (`training`, `valid`…, as `inspect` prints them) or `all`. */
+const SPLIT_NAMES = [...Object.keys(SPLIT_ROLES), 'all'];
 
 const OPTIONS = {
   model: { type: 'string', value: 'DIR', required: true, help: 'a saved model: the folder train --out wrote' },
   data: { type: 'string', value: 'ZIP|DIR', required: true, help: 'a dataset of the same task: a zip or a folder' },
   split: {
     type: 'string',
-    choices: SPLITS,
-    help: 'which images: train is what train trained on, val what it validated on',
+    value: `<${SPLIT_NAMES.join('|')}>`,
+    help: 'which images, by the split names the layouts use (any case): train/training are what train trained on, val/valid/validation what it validated on',
     defaultText: 'test, or val when there is no test split',
   },
   batch: { type: 'string', value: 'N', default: '32', help: 'images per batch' },
@@ -33,6 +33,8 @@ const USAGE = usageText('evaluate', OPTIONS);
  */
 export async function evaluateCommand(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs(argv, 'evaluate', OPTIONS);
+  const split = values.split === undefined ? undefined : values.split.toLowerCase() === 'all' ? 'all' : splitRole(values.split);
+  if (values.split !== undefined && !split) throw new UsageError(`unknown split '${values.split}' (split names: ${SPLIT_NAMES.join(', ')})\nusage: ${USAGE}`);
   const batchSize = numberOption('--batch', values.batch, { integer: true, min: 1 }, USAGE);
   const files = await readModelDir(values.model);
 
@@ -46,7 +48,7 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
       throw new Error(`${values.data} holds '${report.task}' data; the model was trained for '${task.name}'`);
     }
     const splits = splitDataset(index);
-    const choice = (values.split ?? (splits.test.length ? 'test' : 'val')) as SplitChoice;
+    const choice = split ?? (splits.test.length ? 'test' : 'val');
     const items: DatasetItem[] = choice === 'all' ? index.items : splits[choice];
     if (items.length === 0) {
       throw new Error(`${values.data} has no ${choice} images (its splits: ${Object.keys(report.splits).join(', ') || 'none'})`);

@@ -95,22 +95,48 @@ describe('transfer-studio train → predict → evaluate', () => {
     });
   });
 
-  it.each([
-    ['facial-keypoints.zip', { task: 'keypoints', n: 100 }, ['nme', 'maePx']],
-    ['age-gender.zip', { task: 'age-gender', n: 100 }, ['ageMae', 'genderAccuracy']],
-  ] as const)('trains and evaluates %s with its own metrics', (zip, head, keys) => {
-    const dir = path.join(tmp, zip);
-    // The smallest mobilenet_v3 input: these runs check the wiring, not the accuracy.
-    const trained = cli('train', '--data', path.join(DATASETS, zip), '--backbone', 'mobilenet_v3', '--input-size', '32', '--epochs', '1', '--out', dir);
-    expect(trained.code).toBe(0);
-    expect(Object.keys(lastJson(trained.stdout).val)).toEqual(['n', ...keys]);
-    // age-gender.zip has a val split and no test split: evaluate falls back to val.
-    const r = cli('evaluate', '--model', dir, '--data', path.join(DATASETS, zip));
+  /** Trains `zip` into tmp at the smallest mobilenet_v3 input: these runs check the wiring, not the accuracy. */
+  const trainSmall = (zip: string) =>
+    cli('train', '--data', path.join(DATASETS, zip), '--backbone', 'mobilenet_v3', '--input-size', '32', '--epochs', '1', '--out', path.join(tmp, zip));
+
+  /** `evaluate`'s default split of the model trained on `zip`, checked for the task's own metric keys. */
+  function expectEvaluates(zip: string, head: { task: string; n: number }, keys: readonly string[]) {
+    const r = cli('evaluate', '--model', path.join(tmp, zip), '--data', path.join(DATASETS, zip));
     expect(r.code).toBe(0);
     const e = JSON.parse(r.stdout);
     expect(Object.keys(e)).toEqual(['task', 'n', ...keys]);
     expect(e).toMatchObject(head);
     for (const k of keys) expect(Number.isFinite(e[k])).toBe(true);
+  }
+
+  describe('on facial-keypoints.zip (a keypoints CSV; its splits are named training and test)', () => {
+    let trained: ReturnType<typeof cli>;
+    beforeAll(() => {
+      trained = trainSmall('facial-keypoints.zip');
+    }, 240_000);
+
+    it('trains and evaluates with its own metrics', () => {
+      expect(trained.code).toBe(0);
+      expect(Object.keys(lastJson(trained.stdout).val)).toEqual(['n', 'nme', 'maePx']);
+      expectEvaluates('facial-keypoints.zip', { task: 'keypoints', n: 100 }, ['nme', 'maePx']);
+    }, 240_000);
+
+    it('evaluates the split by the name inspect prints: --split training is the train split train trained on', () => {
+      // No val split in the zip: train kept the seeded 80% of training's 400 images.
+      expect(trained.stderr).toMatch(/facial-keypoints\.zip: keypoints, train 320, val 80 \(seeded 20% of train\), test 100;/);
+      const r = cli('evaluate', '--model', path.join(tmp, 'facial-keypoints.zip'), '--data', path.join(DATASETS, 'facial-keypoints.zip'), '--split', 'training');
+      expect(r.stderr).not.toMatch(/unknown split/);
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ task: 'keypoints', n: 320 });
+    }, 240_000);
+  });
+
+  it('trains and evaluates age-gender.zip with its own metrics', () => {
+    const trained = trainSmall('age-gender.zip');
+    expect(trained.code).toBe(0);
+    expect(Object.keys(lastJson(trained.stdout).val)).toEqual(['n', 'ageMae', 'genderAccuracy']);
+    // age-gender.zip has a val split and no test split: evaluate falls back to val.
+    expectEvaluates('age-gender.zip', { task: 'age-gender', n: 100 }, ['ageMae', 'genderAccuracy']);
   }, 240_000);
 
   describe('bad input', () => {
@@ -132,6 +158,12 @@ describe('transfer-studio train → predict → evaluate', () => {
       const r = cli('train', '--data', CATS_DOGS, '--epochs', 'five');
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/--epochs takes an integer ≥ 1, got 'five'/);
+    });
+
+    it('names the split names evaluate takes when --split is none of them', () => {
+      const r = cli('evaluate', '--model', tmp, '--data', CATS_DOGS, '--split', 'holdout');
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^unknown split 'holdout' \(split names: train, training, val, valid, validation, test, testing, all\)\n/);
     });
 
     it('says a --model folder is no saved model', () => {
