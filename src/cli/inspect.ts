@@ -58,8 +58,15 @@ export function formatReport(r: DatasetReport): string {
     const { minWidth, maxWidth, minHeight, maxHeight } = r.imageSize;
     lines.push(`images: ${minWidth}–${maxWidth} px wide, ${minHeight}–${maxHeight} px high`);
   }
-  lines.push(`${r.skipped} skipped, ${r.ignored} other files ignored`);
-  lines.push(r.problems.length ? `problems (${r.problems.length}):` : 'problems: none');
-  for (const p of r.problems) lines.push(`  ${p.file}${p.row !== undefined ? `:${p.row}` : ''}: ${p.reason}`);
+  lines.push(...formatProblems(r));
   return lines.join('\n') + '\n';
+}
+
+/** The skipped count and the problems list, one line each: what `inspect` ends with, and `train` / `evaluate` print. */
+export function formatProblems(r: DatasetReport): string[] {
+  return [
+    `${r.skipped} skipped, ${r.ignored} other files ignored`,
+    r.problems.length ? `problems (${r.problems.length}):` : 'problems: none',
+    ...r.problems.map((p) => `  ${p.file}${p.row !== undefined ? `:${p.row}` : ''}: ${p.reason}`),
+  ];
 }

@@ -4,6 +4,7 @@ import { taskFor, TASKS } from '../../engine/tasks';
 import { evaluate } from '../../engine/train';
 import { parseCommandArgs, usageText, UsageError, type CommandOptions } from '../args';
 import { COMMON_OPTIONS } from '../commonOptions';
+import { formatProblems } from '../inspect';
 import { readModelDir } from '../modelDir';
 import { useBackend, type NodeBackend } from '../nodeBackends';
 import { numberOption } from '../numberOption';
@@ -40,9 +41,10 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
 
   const { archive, close } = await openDataset(values.data);
   try {
-    const index = await scanDataset(archive);
+    const index = await scanDataset(archive, { decoder: sharpDecoder });
     const { report } = index;
     if (!report.task) throw new Error(`${values.data}: no dataset layout was recognized`);
+    if (report.problems.length) process.stderr.write(`${archive.name}: ${formatProblems(report).join('\n')}\n`);
     const task = TASKS[readSavedModelMeta(files).task];
     if (taskFor(report.task) !== task) {
       throw new Error(`${values.data} holds '${report.task}' data; the model was trained for '${task.name}'`);

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { zipSync, type Zippable } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDataset } from '../openDataset';
 
@@ -138,6 +139,52 @@ describe('transfer-studio train → predict → evaluate', () => {
     // age-gender.zip has a val split and no test split: evaluate falls back to val.
     expectEvaluates('age-gender.zip', { task: 'age-gender', n: 100 }, ['ageMae', 'genderAccuracy']);
   }, 240_000);
+
+  describe('a JPEG cut in half (its header reads, its pixels do not) in train/ and in test/', () => {
+    const CUT = ['train/cats/cut-cat.jpg', 'test/dogs/cut-dog.jpg'];
+    let zip: string;
+    let modelDir: string;
+    let trained: ReturnType<typeof cli>;
+    beforeAll(async () => {
+      // A handful of real cats-dogs images: 4 + 4 to train on, 2 + 2 to test on, and the two cut ones.
+      const { archive, close } = await openDataset(CATS_DOGS);
+      const files: Zippable = {};
+      try {
+        const paths = archive.entries.map((e) => e.path).sort();
+        for (const folder of ['train/cats/', 'train/dogs/', 'test/cats/', 'test/dogs/']) {
+          for (const p of paths.filter((p) => p.startsWith(folder) && p.endsWith('.jpg')).slice(0, folder.startsWith('train') ? 4 : 2)) {
+            files[p] = await archive.read(p);
+          }
+        }
+        for (const cut of CUT) {
+          const whole = await archive.read(paths.find((p) => p.startsWith(cut.slice(0, cut.lastIndexOf('/') + 1)) && p.endsWith('.jpg') && !files[p])!);
+          files[cut] = whole.subarray(0, whole.length >> 1);
+        }
+      } finally {
+        await close();
+      }
+      zip = path.join(tmp, 'cut.zip');
+      modelDir = path.join(tmp, 'cut-model');
+      writeFileSync(zip, zipSync(files));
+      trained = cli('train', '--data', zip, '--backbone', 'mobilenet_v3', '--input-size', '64', '--epochs', '1', '--batch', '2', '--out', modelDir);
+    }, 240_000);
+
+    it('train skips it with a problem line naming the file, keeps it out of every split and finishes', () => {
+      expect(trained.code).toBe(0);
+      for (const cut of CUT) expect(trained.stderr).toMatch(new RegExp(`^  ${cut}: does not decode: .+$`, 'm'));
+      expect(trained.stderr).toMatch(/^cut\.zip: 2 skipped, 0 other files ignored$/m);
+      // 8 train images: 2 (a seeded 20% per class) validate, 6 train; 4 test images.
+      expect(trained.stderr).toMatch(/^cut\.zip: classification, train 6, val 2 \(seeded 20% of train\), test 4;/m);
+      expect(lastJson(trained.stdout)).toMatchObject({ val: { n: 2 }, test: { n: 4 } });
+    });
+
+    it('evaluate skips it too and scores the rest', () => {
+      const r = cli('evaluate', '--model', modelDir, '--data', zip);
+      expect(r.stderr).toMatch(/^  test\/dogs\/cut-dog\.jpg: does not decode: .+$/m);
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ task: 'classification', n: 4 });
+    }, 240_000);
+  });
 
   describe('bad input', () => {
     it('names a missing --data file and exits non-zero', () => {

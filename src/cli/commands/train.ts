@@ -28,6 +28,7 @@ import { parseCommandArgs, usageText, UsageError, type CommandOptions } from '..
 import { COMMON_OPTIONS } from '../commonOptions';
 import { freezeOpsInOrder } from '../freezeOps';
 import { writeModelDir } from '../modelDir';
+import { formatProblems } from '../inspect';
 import { useBackend, type NodeBackend } from '../nodeBackends';
 import { numberOption } from '../numberOption';
 import { openDataset } from '../openDataset';
@@ -115,8 +116,10 @@ export async function trainCommand(argv: string[]): Promise<number> {
 
   const { archive, close } = await openDataset(values.data);
   try {
-    const index = await scanDataset(archive);
+    // Decoding every image once here skips a damaged one, which would otherwise stop the run mid-epoch.
+    const index = await scanDataset(archive, { decoder: sharpDecoder });
     if (!index.report.task || index.report.ambiguous) throw new Error(describeUnusable(index, values.data));
+    if (index.report.problems.length) process.stderr.write(`${archive.name}: ${formatProblems(index.report).join('\n')}\n`);
     const task = taskFor(index.report.task);
     const ctx = taskContext(index.report);
     const head = headConfig(task, ctx);
