@@ -1,9 +1,13 @@
 import { inspectJson, LAYOUT_NAMES, scanDataset, type DatasetReport, type LayoutName } from '../engine/data';
-import { parseCommandArgs, UsageError } from './args';
+import { parseCommandArgs, type CommandOptions } from './args';
 import { openDataset } from './openDataset';
 import { sharpDecoder } from './sharpDecoder';
 
-const USAGE = `transfer-studio inspect --data <dataset.zip|folder> [--layout <${LAYOUT_NAMES.join('|')}>] [--json]`;
+const OPTIONS = {
+  data: { type: 'string', value: 'ZIP|DIR', required: true, help: 'the dataset: a zip or a folder' },
+  layout: { type: 'string', choices: LAYOUT_NAMES, help: 'read it as this layout', defaultText: 'the detected one' },
+  json: { type: 'boolean', default: false, help: 'print the report as JSON' },
+} satisfies CommandOptions;
 
 /**
  * `transfer-studio inspect`: reads a dataset zip (or folder) with the same engine as the studio, decodes every
@@ -11,15 +15,7 @@ const USAGE = `transfer-studio inspect --data <dataset.zip|folder> [--layout <${
  * Exit status 0 when a dataset was found, 1 when none was.
  */
 export async function inspectCommand(args: string[]): Promise<number> {
-  const { values } = parseCommandArgs(
-    args,
-    { data: { type: 'string' }, layout: { type: 'string' }, json: { type: 'boolean', default: false } },
-    USAGE,
-  );
-  if (!values.data) throw new UsageError(`--data is required\nusage: ${USAGE}`);
-  if (values.layout && !(LAYOUT_NAMES as readonly string[]).includes(values.layout)) {
-    throw new UsageError(`unknown layout '${values.layout}'\nusage: ${USAGE}`);
-  }
+  const { values } = parseCommandArgs(args, 'inspect', OPTIONS);
   const { archive, close } = await openDataset(values.data);
   let report: DatasetReport;
   try {
@@ -62,8 +58,15 @@ export function formatReport(r: DatasetReport): string {
     const { minWidth, maxWidth, minHeight, maxHeight } = r.imageSize;
     lines.push(`images: ${minWidth}–${maxWidth} px wide, ${minHeight}–${maxHeight} px high`);
   }
-  lines.push(`${r.skipped} skipped, ${r.ignored} other files ignored`);
-  lines.push(r.problems.length ? `problems (${r.problems.length}):` : 'problems: none');
-  for (const p of r.problems) lines.push(`  ${p.file}${p.row !== undefined ? `:${p.row}` : ''}: ${p.reason}`);
+  lines.push(...formatProblems(r));
   return lines.join('\n') + '\n';
+}
+
+/** The skipped count and the problems list, one line each: what `inspect` ends with, and `train` / `evaluate` print. */
+export function formatProblems(r: DatasetReport): string[] {
+  return [
+    `${r.skipped} skipped, ${r.ignored} other files ignored`,
+    r.problems.length ? `problems (${r.problems.length}):` : 'problems: none',
+    ...r.problems.map((p) => `  ${p.file}${p.row !== undefined ? `:${p.row}` : ''}: ${p.reason}`),
+  ];
 }

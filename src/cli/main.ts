@@ -1,24 +1,20 @@
-import { UsageError } from './args';
-import { summaryCommand } from './commands/summary';
-import { inspectCommand } from './inspect';
-import { trainCommand } from './commands/train';
-import { predictCommand } from './commands/predict';
-import { evaluateCommand } from './commands/evaluate';
+import { HelpRequested, UsageError } from './args';
 
 type Command = (argv: string[]) => Promise<number>;
 
+// Each command is imported when it runs: `--help` and `inspect` do not load tfjs and the models.
 const COMMANDS: Record<string, { run: Command; help: string }> = {
-  summary: { run: summaryCommand, help: 'print the module tree with trainable / total parameters' },
-  inspect: { run: inspectCommand, help: 'show the detected dataset layout, counts and problems' },
-  train: { run: trainCommand, help: 'train on a dataset zip; prints Report lines, then the metrics as JSON' },
-  predict: { run: predictCommand, help: 'run a saved model (train --out DIR) on images; one JSON line each' },
-  evaluate: { run: evaluateCommand, help: "print a saved model's metrics on a dataset split as one JSON line" },
+  summary: { run: async (a) => (await import('./commands/summary')).summaryCommand(a), help: 'print the module tree with trainable / total parameters' },
+  inspect: { run: async (a) => (await import('./inspect')).inspectCommand(a), help: 'show the detected dataset layout, counts and problems' },
+  train: { run: async (a) => (await import('./commands/train')).trainCommand(a), help: 'train on a dataset zip; prints Report lines, then the metrics as JSON' },
+  predict: { run: async (a) => (await import('./commands/predict')).predictCommand(a), help: 'run a saved model (train --out DIR) on images; one JSON line each' },
+  evaluate: { run: async (a) => (await import('./commands/evaluate')).evaluateCommand(a), help: "print a saved model's metrics on a dataset split as one JSON line" },
   landmarks: { run: async (a) => (await import('./commands/landmarks')).landmarksCommand(a), help: 'pretrained 2D/3D face landmarks of an image, folder or zip as JSON' },
 };
 
 const USAGE = `usage: transfer-studio <command> [options]\n\ncommands:\n${Object.entries(COMMANDS)
   .map(([name, c]) => `  ${name.padEnd(10)} ${c.help}`)
-  .join('\n')}`;
+  .join('\n')}\n\n'transfer-studio <command> --help' lists a command's options.`;
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -34,6 +30,10 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (e) {
+    if (e instanceof HelpRequested) {
+      process.stdout.write(`usage: ${e.usage}\n\n${command.help}\n\noptions:\n${e.options}\n`);
+      return 0;
+    }
     if (e instanceof UsageError) {
       process.stderr.write(e.message + '\n');
       return 2;

@@ -1,56 +1,56 @@
 import { loadSavedModel, readSavedModelMeta } from '../../engine/models';
-import { scanDataset, splitDataset, type DatasetItem } from '../../engine/data';
+import { scanDataset, splitDataset, splitRole, SPLIT_ROLES, type DatasetItem } from '../../engine/data';
 import { taskFor, TASKS } from '../../engine/tasks';
 import { evaluate } from '../../engine/train';
-import { parseCommandArgs, UsageError } from '../args';
+import { parseCommandArgs, usageText, UsageError, type CommandOptions } from '../args';
+import { COMMON_OPTIONS } from '../commonOptions';
+import { formatProblems } from '../inspect';
 import { readModelDir } from '../modelDir';
-import { NODE_BACKENDS, useBackend, type NodeBackend } from '../nodeBackends';
+import { useBackend, type NodeBackend } from '../nodeBackends';
 import { numberOption } from '../numberOption';
 import { openDataset } from '../openDataset';
 import { sharpDecoder } from '../sharpDecoder';
 
-const SPLITS = ['train', 'val', 'test', 'all'] as const;
-type SplitChoice = (typeof SPLITS)[number];
+/** What `--split` takes: a split name the layouts use (`training`, `valid`…, as `inspect` prints them) or `all`. */
+const SPLIT_NAMES = [...Object.keys(SPLIT_ROLES), 'all'];
 
-const USAGE =
-  `transfer-studio evaluate --model DIR --data ZIP|DIR [--split <${SPLITS.join('|')}>] [--batch N] ` +
-  `[--backend <${NODE_BACKENDS.join('|')}>]`;
+const OPTIONS = {
+  model: { type: 'string', value: 'DIR', required: true, help: 'a saved model: the folder train --out wrote' },
+  data: { type: 'string', value: 'ZIP|DIR', required: true, help: 'a dataset of the same task: a zip or a folder' },
+  split: {
+    type: 'string',
+    value: `<${SPLIT_NAMES.join('|')}>`,
+    help: 'which images, by the split names the layouts use (any case): train/training are what train trained on, val/valid/validation what it validated on',
+    defaultText: 'test, or val when there is no test split',
+  },
+  batch: { type: 'string', value: 'N', default: '32', help: 'images per batch' },
+  backend: COMMON_OPTIONS.backend,
+} satisfies CommandOptions;
+const USAGE = usageText('evaluate', OPTIONS);
 
 /**
  * Prints one JSON line, `{"task", "n", ...metrics}`, of a saved model on a dataset of the same task. The split
  * defaults to test, or val when the data has no test split (a seeded 20% of train, as `train` made it).
  */
 export async function evaluateCommand(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs(
-    argv,
-    {
-      model: { type: 'string' },
-      data: { type: 'string' },
-      split: { type: 'string' },
-      batch: { type: 'string', default: '32' },
-      backend: { type: 'string', default: 'wasm' },
-    },
-    USAGE,
-  );
-  const usage = (message: string) => new UsageError(`${message}\nusage: ${USAGE}`);
-  if (!values.model) throw usage('--model is required');
-  if (!values.data) throw usage('--data is required');
-  if (values.split !== undefined && !(SPLITS as readonly string[]).includes(values.split)) throw usage(`unknown split '${values.split}'`);
-  if (!(NODE_BACKENDS as readonly string[]).includes(values.backend)) throw usage(`unknown backend '${values.backend}'`);
+  const { values } = parseCommandArgs(argv, 'evaluate', OPTIONS);
+  const split = values.split === undefined ? undefined : values.split.toLowerCase() === 'all' ? 'all' : splitRole(values.split);
+  if (values.split !== undefined && !split) throw new UsageError(`unknown split '${values.split}' (split names: ${SPLIT_NAMES.join(', ')})\nusage: ${USAGE}`);
   const batchSize = numberOption('--batch', values.batch, { integer: true, min: 1 }, USAGE);
   const files = await readModelDir(values.model);
 
   const { archive, close } = await openDataset(values.data);
   try {
-    const index = await scanDataset(archive);
+    const index = await scanDataset(archive, { decoder: sharpDecoder });
     const { report } = index;
     if (!report.task) throw new Error(`${values.data}: no dataset layout was recognized`);
+    if (report.problems.length) process.stderr.write(`${archive.name}: ${formatProblems(report).join('\n')}\n`);
     const task = TASKS[readSavedModelMeta(files).task];
     if (taskFor(report.task) !== task) {
       throw new Error(`${values.data} holds '${report.task}' data; the model was trained for '${task.name}'`);
     }
     const splits = splitDataset(index);
-    const choice = (values.split ?? (splits.test.length ? 'test' : 'val')) as SplitChoice;
+    const choice = split ?? (splits.test.length ? 'test' : 'val');
     const items: DatasetItem[] = choice === 'all' ? index.items : splits[choice];
     if (items.length === 0) {
       throw new Error(`${values.data} has no ${choice} images (its splits: ${Object.keys(report.splits).join(', ') || 'none'})`);

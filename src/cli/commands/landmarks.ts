@@ -1,16 +1,20 @@
 import { readFile, stat } from 'node:fs/promises';
 import { isImagePath } from '../../engine/data';
 import { createLandmarker, LANDMARK_MODES, type LandmarkMode, type LandmarkResult } from '../../engine/landmarks';
-import { parseCommandArgs, UsageError } from '../args';
+import { parseCommandArgs, usageText, UsageError, type CommandOptions } from '../args';
 import { fileWeightSource } from '../fileWeightSource';
 import { nodeLandmarkLibs } from '../landmarkLibs';
-import { NODE_BACKENDS, useBackend, type NodeBackend } from '../nodeBackends';
+import { COMMON_OPTIONS } from '../commonOptions';
+import { useBackend, type NodeBackend } from '../nodeBackends';
 import { openDataset } from '../openDataset';
 import { sharpDecoder } from '../sharpDecoder';
 
-const USAGE =
-  `transfer-studio landmarks --image FILE|FOLDER|ZIP [--mode <${LANDMARK_MODES.join('|')}>] [--subset68] ` +
-  `[--backend <${NODE_BACKENDS.join('|')}>]`;
+const OPTIONS = {
+  image: { type: 'string', value: 'FILE|FOLDER|ZIP', required: true, help: 'an image, or every image of a folder or zip' },
+  mode: { type: 'string', choices: LANDMARK_MODES, default: '2d', help: "68 points (face-api) in 2d, FaceMesh's 468 [x, y, z] in 3d" },
+  subset68: { type: 'boolean', default: false, help: "with --mode 3d: FaceMesh's 68-point subset instead of all 468" },
+  backend: COMMON_OPTIONS.backend,
+} satisfies CommandOptions;
 
 const round = (v: number) => Math.round(v * 100) / 100;
 
@@ -44,21 +48,9 @@ async function imagesOf(target: string): Promise<{ names: string[]; read(name: s
  * line per image with its `"file"`, the models loaded once.
  */
 export async function landmarksCommand(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs(
-    argv,
-    {
-      image: { type: 'string' },
-      mode: { type: 'string', default: '2d' },
-      subset68: { type: 'boolean', default: false },
-      backend: { type: 'string', default: 'wasm' },
-    },
-    USAGE,
-  );
-  if (!values.image) throw new UsageError(`--image is required\nusage: ${USAGE}`);
+  const { values } = parseCommandArgs(argv, 'landmarks', OPTIONS);
   const mode = values.mode as LandmarkMode;
-  if (!LANDMARK_MODES.includes(mode)) throw new UsageError(`unknown mode '${values.mode}'\nusage: ${USAGE}`);
-  if (values.subset68 && mode !== '3d') throw new UsageError(`--subset68 needs --mode 3d\nusage: ${USAGE}`);
-  if (!(NODE_BACKENDS as readonly string[]).includes(values.backend)) throw new UsageError(`unknown backend '${values.backend}'\nusage: ${USAGE}`);
+  if (values.subset68 && mode !== '3d') throw new UsageError(`--subset68 needs --mode 3d\nusage: ${usageText('landmarks', OPTIONS)}`);
   const images = await imagesOf(values.image);
   try {
     if (images.names.length === 0) throw new Error(`--image ${values.image}: no images in it`);

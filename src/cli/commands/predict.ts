@@ -2,27 +2,21 @@ import { readFile } from 'node:fs/promises';
 import { loadSavedModel } from '../../engine/models';
 import { TASKS } from '../../engine/tasks';
 import { predictImage } from '../../engine/train';
-import { parseCommandArgs, UsageError } from '../args';
+import { parseCommandArgs, type CommandOptions } from '../args';
 import { readModelDir } from '../modelDir';
-import { NODE_BACKENDS, useBackend, type NodeBackend } from '../nodeBackends';
+import { COMMON_OPTIONS } from '../commonOptions';
+import { useBackend, type NodeBackend } from '../nodeBackends';
 import { sharpDecoder } from '../sharpDecoder';
 
-const USAGE = `transfer-studio predict --model DIR --image FILE [--image FILE]... [--backend <${NODE_BACKENDS.join('|')}>]`;
+const OPTIONS = {
+  model: { type: 'string', value: 'DIR', required: true, help: 'a saved model: the folder train --out wrote' },
+  image: { type: 'string', value: 'FILE', multiple: true, required: true, help: 'an image to predict; repeat for more' },
+  backend: COMMON_OPTIONS.backend,
+} satisfies CommandOptions;
 
 /** One JSON line per image: `{"image": FILE, ...prediction}` (coordinates in pixels of that image). */
 export async function predictCommand(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs(
-    argv,
-    {
-      model: { type: 'string' },
-      image: { type: 'string', multiple: true },
-      backend: { type: 'string', default: 'wasm' },
-    },
-    USAGE,
-  );
-  if (!values.model) throw new UsageError(`--model is required\nusage: ${USAGE}`);
-  if (!values.image?.length) throw new UsageError(`--image is required\nusage: ${USAGE}`);
-  if (!(NODE_BACKENDS as readonly string[]).includes(values.backend)) throw new UsageError(`unknown backend '${values.backend}'\nusage: ${USAGE}`);
+  const { values } = parseCommandArgs(argv, 'predict', OPTIONS);
   const files = await readModelDir(values.model);
   const images = await Promise.all(
     values.image.map((file) =>
@@ -39,9 +33,9 @@ export async function predictCommand(argv: string[]): Promise<number> {
         inputSize: meta.inputSize,
         preprocessing: meta.preprocessing,
       }).catch((e: Error) => {
-        throw new Error(`--image ${values.image![i]}: ${e.message}`);
+        throw new Error(`--image ${values.image[i]}: ${e.message}`);
       });
-      process.stdout.write(JSON.stringify({ image: values.image![i], ...prediction }) + '\n');
+      process.stdout.write(JSON.stringify({ image: values.image[i], ...prediction }) + '\n');
     }
   } finally {
     model.dispose();

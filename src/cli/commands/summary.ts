@@ -9,15 +9,26 @@ import {
   type ModelSummary,
   type PresetName,
 } from '../../engine/models';
-import { parseCommandArgs, UsageError } from '../args';
+import { parseCommandArgs, usageText, UsageError, type CommandOptions } from '../args';
+import { COMMON_OPTIONS } from '../commonOptions';
+import { numberOption } from '../numberOption';
 import { useBackend } from '../nodeBackends';
 import { loadWeightsOption } from '../weightsOption';
 import { freezeOpsInOrder } from '../freezeOps';
 import { formatWeightsInfo } from '../../engine/models';
 
-const USAGE =
-  'transfer-studio summary --backbone <' + BACKBONE_NAMES.join('|') + '> [--preset <' + PRESET_NAMES.join('|') +
-  '>] [--classes N (multiclass)] [--input-size N] [--weights pretrained|random|FILE|URL] [--freeze PATH]... [--unfreeze PATH]... [--depth N] [--json]';
+const OPTIONS = {
+  backbone: { type: 'string', choices: BACKBONE_NAMES, required: true, help: 'the backbone' },
+  preset: { type: 'string', choices: PRESET_NAMES, default: 'original', help: 'the head: the backbone\'s own, or a task\'s' },
+  classes: { type: 'string', value: 'N', help: 'outputs of the multiclass head (needed with --preset multiclass)' },
+  'input-size': COMMON_OPTIONS['input-size'],
+  weights: COMMON_OPTIONS.weights,
+  freeze: COMMON_OPTIONS.freeze,
+  unfreeze: COMMON_OPTIONS.unfreeze,
+  depth: { type: 'string', value: 'N', help: 'print modules down to this depth', defaultText: 'all' },
+  json: { type: 'boolean', default: false, help: 'print the summary as JSON' },
+} satisfies CommandOptions;
+const USAGE = usageText('summary', OPTIONS);
 
 const n = (v: number) => v.toLocaleString('en-US');
 
@@ -49,27 +60,11 @@ export function formatSummary(title: string, s: ModelSummary, maxDepth = Infinit
 }
 
 export async function summaryCommand(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs(
-    argv,
-    {
-      backbone: { type: 'string' },
-      preset: { type: 'string', default: 'original' },
-      classes: { type: 'string' },
-      'input-size': { type: 'string' },
-      freeze: { type: 'string', multiple: true },
-      unfreeze: { type: 'string', multiple: true },
-      depth: { type: 'string' },
-      weights: { type: 'string' },
-      json: { type: 'boolean', default: false },
-    },
-    USAGE,
-  );
+  const { values } = parseCommandArgs(argv, 'summary', OPTIONS);
   const backbone = values.backbone as BackboneName;
   const preset = values.preset as PresetName;
-  if (!BACKBONE_NAMES.includes(backbone)) throw new UsageError(`unknown backbone '${values.backbone ?? ''}'\nusage: ${USAGE}`);
-  if (!PRESET_NAMES.includes(preset)) throw new UsageError(`unknown preset '${values.preset}'\nusage: ${USAGE}`);
+  const inputSize = values['input-size'] === undefined ? undefined : numberOption('--input-size', values['input-size'], { integer: true, min: 1 }, USAGE);
   await useBackend('cpu');
-  const inputSize = values['input-size'] ? Number(values['input-size']) : undefined;
   const numClasses = values.classes === undefined ? undefined : Number(values.classes);
   if (preset === 'multiclass' && numClasses === undefined) throw new UsageError(`--preset multiclass needs --classes N\nusage: ${USAGE}`);
   const model = buildModel({ backbone, preset, numClasses, inputSize, freezeOps: freezeOpsInOrder(argv) });

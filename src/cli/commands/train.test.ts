@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { zipSync, type Zippable } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDataset } from '../openDataset';
 
@@ -31,7 +32,7 @@ describe('transfer-studio train → predict → evaluate', () => {
     let modelDir: string;
     beforeAll(() => {
       modelDir = path.join(tmp, 'cats-dogs');
-      trained = cli('train', '--data', CATS_DOGS, '--backbone', 'mobilenet_v3', '--preset', 'binary', '--epochs', '1', '--size', '64', '--out', modelDir);
+      trained = cli('train', '--data', CATS_DOGS, '--backbone', 'mobilenet_v3', '--preset', 'binary', '--epochs', '1', '--input-size', '64', '--out', modelDir);
       summary = lastJson(trained.stdout);
     }, 240_000);
 
@@ -39,8 +40,9 @@ describe('transfer-studio train → predict → evaluate', () => {
       expect(trained.stderr).not.toMatch(/Error/);
       expect(trained.code).toBe(0);
       const records = trained.lines.filter((l) => /^EPOCH: 0\.\d{3}  trn_loss: \d+\.\d{3}  \(\d+\.\d{2}s - \d+\.\d{2}s remaining\)$/.test(l));
-      // 240 training images (the seeded 80% of 300) in batches of 32, last partial batch dropped: 7 steps.
-      expect(records).toHaveLength(6);
+      // 240 training images (the seeded 80% of 300) at the batch size planTraining proposes for mobilenet_v3 (8): 30 steps.
+      expect(trained.stderr).toMatch(/adam lr 0\.001, batch 8, 1 epochs/);
+      expect(records).toHaveLength(29);
       expect(trained.lines).toContainEqual(expect.stringMatching(/^EPOCH: 1\.000  trn_loss: \d\.\d{3}  val_loss: \d\.\d{3}  val_accuracy: \d\.\d{3}  \(/));
       expect(summary).toMatchObject({ task: 'classification', model: 'mobilenet_v3+binary', bestEpoch: 1, val: { n: 60 }, test: { n: 100 } });
       expect(summary.test.accuracy).toBeGreaterThanOrEqual(0);
@@ -95,23 +97,95 @@ describe('transfer-studio train → predict → evaluate', () => {
     });
   });
 
-  it.each([
-    ['facial-keypoints.zip', { task: 'keypoints', n: 100 }, ['nme', 'maePx']],
-    ['age-gender.zip', { task: 'age-gender', n: 100 }, ['ageMae', 'genderAccuracy']],
-  ] as const)('trains and evaluates %s with its own metrics', (zip, head, keys) => {
-    const dir = path.join(tmp, zip);
-    // The smallest mobilenet_v3 input: these runs check the wiring, not the accuracy.
-    const trained = cli('train', '--data', path.join(DATASETS, zip), '--backbone', 'mobilenet_v3', '--size', '32', '--epochs', '1', '--out', dir);
-    expect(trained.code).toBe(0);
-    expect(Object.keys(lastJson(trained.stdout).val)).toEqual(['n', ...keys]);
-    // age-gender.zip has a val split and no test split: evaluate falls back to val.
-    const r = cli('evaluate', '--model', dir, '--data', path.join(DATASETS, zip));
+  /** Trains `zip` into tmp at the smallest mobilenet_v3 input: these runs check the wiring, not the accuracy. */
+  const trainSmall = (zip: string) =>
+    cli('train', '--data', path.join(DATASETS, zip), '--backbone', 'mobilenet_v3', '--input-size', '32', '--epochs', '1', '--out', path.join(tmp, zip));
+
+  /** `evaluate`'s default split of the model trained on `zip`, checked for the task's own metric keys. */
+  function expectEvaluates(zip: string, head: { task: string; n: number }, keys: readonly string[]) {
+    const r = cli('evaluate', '--model', path.join(tmp, zip), '--data', path.join(DATASETS, zip));
     expect(r.code).toBe(0);
     const e = JSON.parse(r.stdout);
     expect(Object.keys(e)).toEqual(['task', 'n', ...keys]);
     expect(e).toMatchObject(head);
     for (const k of keys) expect(Number.isFinite(e[k])).toBe(true);
+  }
+
+  describe('on facial-keypoints.zip (a keypoints CSV; its splits are named training and test)', () => {
+    let trained: ReturnType<typeof cli>;
+    beforeAll(() => {
+      trained = trainSmall('facial-keypoints.zip');
+    }, 240_000);
+
+    it('trains and evaluates with its own metrics', () => {
+      expect(trained.code).toBe(0);
+      expect(Object.keys(lastJson(trained.stdout).val)).toEqual(['n', 'nme', 'maePx']);
+      expectEvaluates('facial-keypoints.zip', { task: 'keypoints', n: 100 }, ['nme', 'maePx']);
+    }, 240_000);
+
+    it('evaluates the split by the name inspect prints: --split training is the train split train trained on', () => {
+      // No val split in the zip: train kept the seeded 80% of training's 400 images.
+      expect(trained.stderr).toMatch(/facial-keypoints\.zip: keypoints, train 320, val 80 \(seeded 20% of train\), test 100;/);
+      const r = cli('evaluate', '--model', path.join(tmp, 'facial-keypoints.zip'), '--data', path.join(DATASETS, 'facial-keypoints.zip'), '--split', 'training');
+      expect(r.stderr).not.toMatch(/unknown split/);
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ task: 'keypoints', n: 320 });
+    }, 240_000);
+  });
+
+  it('trains and evaluates age-gender.zip with its own metrics', () => {
+    const trained = trainSmall('age-gender.zip');
+    expect(trained.code).toBe(0);
+    expect(Object.keys(lastJson(trained.stdout).val)).toEqual(['n', 'ageMae', 'genderAccuracy']);
+    // age-gender.zip has a val split and no test split: evaluate falls back to val.
+    expectEvaluates('age-gender.zip', { task: 'age-gender', n: 100 }, ['ageMae', 'genderAccuracy']);
   }, 240_000);
+
+  describe('a JPEG cut in half (its header reads, its pixels do not) in train/ and in test/', () => {
+    const CUT = ['train/cats/cut-cat.jpg', 'test/dogs/cut-dog.jpg'];
+    let zip: string;
+    let modelDir: string;
+    let trained: ReturnType<typeof cli>;
+    beforeAll(async () => {
+      // A handful of real cats-dogs images: 4 + 4 to train on, 2 + 2 to test on, and the two cut ones.
+      const { archive, close } = await openDataset(CATS_DOGS);
+      const files: Zippable = {};
+      try {
+        const paths = archive.entries.map((e) => e.path).sort();
+        for (const folder of ['train/cats/', 'train/dogs/', 'test/cats/', 'test/dogs/']) {
+          for (const p of paths.filter((p) => p.startsWith(folder) && p.endsWith('.jpg')).slice(0, folder.startsWith('train') ? 4 : 2)) {
+            files[p] = await archive.read(p);
+          }
+        }
+        for (const cut of CUT) {
+          const whole = await archive.read(paths.find((p) => p.startsWith(cut.slice(0, cut.lastIndexOf('/') + 1)) && p.endsWith('.jpg') && !files[p])!);
+          files[cut] = whole.subarray(0, whole.length >> 1);
+        }
+      } finally {
+        await close();
+      }
+      zip = path.join(tmp, 'cut.zip');
+      modelDir = path.join(tmp, 'cut-model');
+      writeFileSync(zip, zipSync(files));
+      trained = cli('train', '--data', zip, '--backbone', 'mobilenet_v3', '--input-size', '64', '--epochs', '1', '--batch', '2', '--out', modelDir);
+    }, 240_000);
+
+    it('train skips it with a problem line naming the file, keeps it out of every split and finishes', () => {
+      expect(trained.code).toBe(0);
+      for (const cut of CUT) expect(trained.stderr).toMatch(new RegExp(`^  ${cut}: does not decode: .+$`, 'm'));
+      expect(trained.stderr).toMatch(/^cut\.zip: 2 skipped, 0 other files ignored$/m);
+      // 8 train images: 2 (a seeded 20% per class) validate, 6 train; 4 test images.
+      expect(trained.stderr).toMatch(/^cut\.zip: classification, train 6, val 2 \(seeded 20% of train\), test 4;/m);
+      expect(lastJson(trained.stdout)).toMatchObject({ val: { n: 2 }, test: { n: 4 } });
+    });
+
+    it('evaluate skips it too and scores the rest', () => {
+      const r = cli('evaluate', '--model', modelDir, '--data', zip);
+      expect(r.stderr).toMatch(/^  test\/dogs\/cut-dog\.jpg: does not decode: .+$/m);
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ task: 'classification', n: 4 });
+    }, 240_000);
+  });
 
   describe('bad input', () => {
     it('names a missing --data file and exits non-zero', () => {
@@ -132,6 +206,12 @@ describe('transfer-studio train → predict → evaluate', () => {
       const r = cli('train', '--data', CATS_DOGS, '--epochs', 'five');
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/--epochs takes an integer ≥ 1, got 'five'/);
+    });
+
+    it('names the split names evaluate takes when --split is none of them', () => {
+      const r = cli('evaluate', '--model', tmp, '--data', CATS_DOGS, '--split', 'holdout');
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^unknown split 'holdout' \(split names: train, training, val, valid, validation, test, testing, all\)\n/);
     });
 
     it('says a --model folder is no saved model', () => {

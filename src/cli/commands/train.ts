@@ -1,22 +1,63 @@
 import * as tf from '@tensorflow/tfjs';
 import { BACKBONE_NAMES, PRESET_NAMES, backboneSpec, buildModel, formatWeightsInfo, type BackboneName, type ModelConfig } from '../../engine/models';
 import { scanDataset, DEFAULT_SPLIT_OPTIONS } from '../../engine/data';
+import { TASK_NAMES, type TaskName } from '../../engine/tasks';
 import { restartBackend } from '../../engine/backend';
-import { OPTIMIZER_NAMES, planTraining, runTraining, trainingSplits, type OptimizerName, type TrainEvent, type TrainingChoices } from '../../engine/train';
-import { parseCommandArgs, UsageError } from '../args';
+import {
+  DEFAULT_BACKBONE,
+  OPTIMIZER_NAMES,
+  planTraining,
+  proposedHyperparameters,
+  runTraining,
+  trainingSplits,
+  type Hyperparameters,
+  type OptimizerName,
+  type TrainEvent,
+  type TrainingChoices,
+} from '../../engine/train';
+import { parseCommandArgs, usageText, UsageError, type CommandOptions } from '../args';
+import { COMMON_OPTIONS } from '../commonOptions';
 import { freezeOpsInOrder } from '../freezeOps';
 import { writeModelDir } from '../modelDir';
-import { NODE_BACKENDS, useBackend, type NodeBackend } from '../nodeBackends';
+import { formatProblems } from '../inspect';
+import { useBackend, type NodeBackend } from '../nodeBackends';
 import { numberOption } from '../numberOption';
 import { openDataset } from '../openDataset';
 import { sharpDecoder } from '../sharpDecoder';
 import { loadWeightsOption } from '../weightsOption';
 
-const USAGE =
-  'transfer-studio train --data ZIP|DIR [--backbone <' + BACKBONE_NAMES.join('|') + '>] [--preset <' + PRESET_NAMES.join('|') + '>] ' +
-  '[--epochs N] [--lr X] [--batch N] [--size N] [--seed N] [--optimizer <' + OPTIMIZER_NAMES.join('|') + '>] ' +
-  '[--freeze PATH]... [--unfreeze PATH]... [--weights pretrained|random|FILE|URL] [--no-cache] [--out DIR] ' +
-  '[--backend <' + NODE_BACKENDS.join('|') + '>]';
+/** A default that depends on the task, in words (`0.001 for classification, 0.0001 for keypoints and age-gender`). */
+function byTask(value: (task: TaskName) => string | number): string {
+  const groups = new Map<string, TaskName[]>();
+  for (const task of TASK_NAMES) {
+    const v = String(value(task));
+    groups.set(v, [...(groups.get(v) ?? []), task]);
+  }
+  if (groups.size === 1) return [...groups.keys()][0];
+  return [...groups].map(([v, tasks]) => `${v} for ${tasks.join(' and ')}`).join(', ');
+}
+
+/** What `planTraining` proposes for a task on its default backbone (the batch may be lowered for a small dataset). */
+const proposed = (key: keyof Hyperparameters) => byTask((t) => String(proposedHyperparameters(t, DEFAULT_BACKBONE[t])[key]));
+
+const OPTIONS = {
+  data: { type: 'string', value: 'ZIP|DIR', required: true, help: 'the dataset: a zip or a folder' },
+  backbone: { type: 'string', choices: BACKBONE_NAMES, help: 'the pretrained network to start from', defaultText: byTask((t) => DEFAULT_BACKBONE[t]) },
+  preset: { type: 'string', choices: PRESET_NAMES, help: "the head, which must fit the dataset's task", defaultText: "the task's own" },
+  epochs: { type: 'string', value: 'N', help: 'passes over the training images', defaultText: proposed('epochs') },
+  lr: { type: 'string', value: 'X', help: 'learning rate', defaultText: proposed('learningRate') },
+  batch: { type: 'string', value: 'N', help: 'images per step (lowered to what the device fits, and for a small dataset)', defaultText: proposed('batchSize') },
+  'input-size': COMMON_OPTIONS['input-size'],
+  seed: { type: 'string', value: 'N', help: 'seed of the head initialization, Dropout masks and shuffles', defaultText: proposed('seed') },
+  optimizer: { type: 'string', choices: OPTIMIZER_NAMES, help: 'the optimizer', defaultText: proposed('optimizer') },
+  freeze: COMMON_OPTIONS.freeze,
+  unfreeze: COMMON_OPTIONS.unfreeze,
+  weights: COMMON_OPTIONS.weights,
+  'no-cache': { type: 'boolean', default: false, help: 'run the frozen prefix every step instead of caching its features' },
+  out: { type: 'string', value: 'DIR', help: 'write model.json, weights.bin and studio.json there' },
+  backend: COMMON_OPTIONS.backend,
+} satisfies CommandOptions;
+const USAGE = usageText('train', OPTIONS);
 
 /** Writes Report lines: a TTY gets one line rewritten in place per record, anything else one line per record. */
 function reportWriter(out: NodeJS.WriteStream) {
@@ -42,40 +83,11 @@ export function metricsJson(e: { n: number; metrics: Record<string, number> }): 
 }
 
 export async function trainCommand(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs(
-    argv,
-    {
-      data: { type: 'string' },
-      backbone: { type: 'string' },
-      preset: { type: 'string' },
-      epochs: { type: 'string' },
-      lr: { type: 'string' },
-      batch: { type: 'string' },
-      size: { type: 'string' },
-      seed: { type: 'string' },
-      optimizer: { type: 'string' },
-      freeze: { type: 'string', multiple: true },
-      unfreeze: { type: 'string', multiple: true },
-      weights: { type: 'string' },
-      'no-cache': { type: 'boolean', default: false },
-      out: { type: 'string' },
-      backend: { type: 'string', default: 'wasm' },
-    },
-    USAGE,
-  );
+  const { values } = parseCommandArgs(argv, 'train', OPTIONS);
   const usage = (message: string) => new UsageError(`${message}\nusage: ${USAGE}`);
-  if (!values.data) throw usage('--data is required');
-  if (values.backbone !== undefined && !(BACKBONE_NAMES as readonly string[]).includes(values.backbone)) {
-    throw usage(`unknown backbone '${values.backbone}'`);
-  }
-  if (values.preset !== undefined && !(PRESET_NAMES as readonly string[]).includes(values.preset)) throw usage(`unknown preset '${values.preset}'`);
-  if (values.optimizer !== undefined && !(OPTIMIZER_NAMES as readonly string[]).includes(values.optimizer)) {
-    throw usage(`unknown optimizer '${values.optimizer}'`);
-  }
-  if (!(NODE_BACKENDS as readonly string[]).includes(values.backend)) throw usage(`unknown backend '${values.backend}'`);
   const choices: TrainingChoices = {
     ...(values.backbone !== undefined && { backbone: values.backbone as BackboneName }),
-    ...(values.size !== undefined && { inputSize: numberOption('--size', values.size, { integer: true, min: 1 }, USAGE) }),
+    ...(values['input-size'] !== undefined && { inputSize: numberOption('--input-size', values['input-size'], { integer: true, min: 1 }, USAGE) }),
     freezeOps: freezeOpsInOrder(argv),
     ...(values.weights === 'random' && { weights: 'random' as const }),
     ...(values.epochs !== undefined && { epochs: numberOption('--epochs', values.epochs, { integer: true, min: 1 }, USAGE) }),
@@ -88,7 +100,9 @@ export async function trainCommand(argv: string[]): Promise<number> {
 
   const { archive, close } = await openDataset(values.data);
   try {
-    const index = await scanDataset(archive);
+    // Decoding every image once here skips a damaged one, which would otherwise stop the run mid-epoch.
+    const index = await scanDataset(archive, { decoder: sharpDecoder });
+    if (index.report.problems.length) process.stderr.write(`${archive.name}: ${formatProblems(index.report).join('\n')}\n`);
     const splits = trainingSplits(index);
     const config = planTraining(index.report, choices, splits.train.length);
     if (values.preset !== undefined && values.preset !== config.model.preset) {
