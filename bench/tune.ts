@@ -1,0 +1,211 @@
+/**
+ * `npx tsx bench/tune.ts [task...]`: searches each task's recipe (engine `RECIPES`) on the **val** split only.
+ * A candidate is a `TrainingChoices` (input size, learning rate, batch size, age-gender's loss weights) on the
+ * task's default backbone with its trunk frozen, run as `train --data ZIP` runs it (`planTraining` +
+ * `runTraining`, wasm in Node) but with `test: false`: the test split is never evaluated, read or printed.
+ *
+ * The search goes in stages: a stage's candidates are its changes over the best choices so far, cheapest first,
+ * and a candidate replaces the best only when the task's rule says it is better, so ties stay with the cheaper
+ * (earlier) one. Every tuned field is set in `base`, so the search does not depend on the recipes it tunes. A
+ * candidate whose batch `planTraining` would not propose on this dataset (`batchForDataset`) cannot become a
+ * recipe and is skipped. Each zip is scanned once and its candidates share that scan; the feature cache is still
+ * built per run (it belongs to the run's model). Prints one row per candidate as it ends, then the best per task;
+ * docs/TUNING.md has the last run's figures.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { fileURLToPath } from 'node:url';
+import { useBackend } from '../src/cli/nodeBackends';
+import { openDataset } from '../src/cli/openDataset';
+import { sharpDecoder } from '../src/cli/sharpDecoder';
+import { loadWeightsOption } from '../src/cli/weightsOption';
+import { restartBackend } from '../src/engine/backend';
+import { scanDataset, type DatasetIndex } from '../src/engine/data';
+import { backboneSpec, buildModel } from '../src/engine/models';
+import { TASK_NAMES, type Evaluation, type TaskName } from '../src/engine/tasks';
+import { batchForDataset, planTraining, runTraining, trainingSplits, type TrainingChoices, type TrainingDataset } from '../src/engine/train';
+
+interface TaskSearch {
+  zip: string;
+  /** Every tuned field, for the first stage to change. */
+  base: TrainingChoices;
+  /** Each stage's changes over the best choices so far, cheapest first. */
+  stages: TrainingChoices[][];
+  /** How the best candidate is picked, as printed. */
+  rule: string;
+  /** Whether `candidate` replaces `best`, both evaluated on the same val split. */
+  beats(candidate: Evaluation, best: Evaluation): boolean;
+}
+
+/** The age-gender pick: lowest age MAE among the candidates that keep gender accuracy at the target. */
+const GENDER_FLOOR = 0.8;
+const genderOk = (e: Evaluation) => e.metrics.genderAccuracy >= GENDER_FLOOR;
+
+const SEARCHES: Record<TaskName, TaskSearch> = {
+  classification: {
+    zip: 'cats-dogs.zip',
+    base: { inputSize: 320, learningRate: 1e-3, batchSize: 8, epochs: 5 },
+    stages: [[{}, { inputSize: 384 }, { inputSize: 448 }], [{ batchSize: 4 }, { learningRate: 3e-4 }]],
+    rule: 'highest val accuracy; within one val image of the best is a tie, kept by the cheaper (earlier) candidate',
+    // More than one image better: 60 val images move accuracy in steps of 0.017.
+    beats: (c, b) => (c.metrics.accuracy - b.metrics.accuracy) * c.n > 1 + 1e-9,
+  },
+  keypoints: {
+    zip: 'facial-keypoints.zip',
+    base: { inputSize: 200, learningRate: 3e-4, batchSize: 4, epochs: 5 },
+    stages: [[{}, { batchSize: 8 }, { learningRate: 1e-3 }, { learningRate: 1e-3, batchSize: 8 }], [{ inputSize: 150 }]],
+    rule: 'lowest val NME; an equal one stays with the earlier candidate',
+    beats: (c, b) => c.metrics.nme < b.metrics.nme,
+  },
+  'age-gender': {
+    zip: 'age-gender.zip',
+    base: { inputSize: 150, learningRate: 3e-4, batchSize: 4, epochs: 5, lossWeights: { age: 3, gender: 1 } },
+    stages: [
+      [3, 5, 8].flatMap((age) => [3e-4, 1e-3].map((learningRate) => ({ learningRate, lossWeights: { age, gender: 1 } }))),
+    ],
+    rule: `lowest val age MAE among the candidates with val gender accuracy ≥ ${GENDER_FLOOR} (lowest age MAE of all when none is)`,
+    beats: (c, b) => (genderOk(c) === genderOk(b) ? c.metrics.ageMae < b.metrics.ageMae : genderOk(c)),
+  },
+};
+
+const DATASETS = fileURLToPath(new URL('../../shared/datasets/', import.meta.url));
+
+interface Row {
+  task: TaskName;
+  stage: number;
+  size: number;
+  lr: number;
+  batch: number;
+  'loss weights': string;
+  val: string;
+  'best epoch': number;
+  seconds: number;
+  note: string;
+}
+
+interface Candidate {
+  choices: TrainingChoices;
+  val: Evaluation;
+  row: Row;
+}
+
+/** Whether two candidates' tuned fields are the same (a stage's change can land on one already run). */
+function sameChoices(a: TrainingChoices, b: TrainingChoices): boolean {
+  const fields = (c: TrainingChoices) => [c.inputSize, c.learningRate, c.batchSize, c.epochs, c.lossWeights?.age, c.lossWeights?.gender];
+  const fa = fields(a);
+  return fields(b).every((v, i) => v === fa[i]);
+}
+
+function withChange(best: TrainingChoices, change: TrainingChoices): TrainingChoices {
+  return { ...best, ...change, lossWeights: change.lossWeights ?? best.lossWeights };
+}
+
+function formatVal(e: Evaluation): string {
+  return `${Object.entries(e.metrics).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ')} (n=${e.n})`;
+}
+
+function rowOf(task: TaskName, stage: number, c: TrainingChoices): Row {
+  const weights = c.lossWeights ? Object.entries(c.lossWeights).map(([k, v]) => `${k} ${v}`).join(' : ') : '';
+  return { task, stage, size: c.inputSize!, lr: c.learningRate!, batch: c.batchSize!, 'loss weights': weights, val: '', 'best epoch': 0, seconds: 0, note: '' };
+}
+
+function printRow(r: Row): void {
+  const choice = `${r.task} s${r.stage} @${r.size}² lr ${r.lr} batch ${r.batch}${r['loss weights'] ? ` w ${r['loss weights']}` : ''}`;
+  console.log(`${choice.padEnd(58)} | val ${r.val.padEnd(50)} | epoch ${r['best epoch']} | ${r.seconds.toFixed(1).padStart(6)} s | ${r.note}`);
+}
+
+/** One frozen-trunk run of `choices` on the scanned dataset, val only; the model is freed and tensors counted. */
+async function runCandidate(dataset: TrainingDataset, choices: TrainingChoices, trainImages: number, row: Row): Promise<Candidate> {
+  const start = performance.now();
+  const before = tf.memory().numTensors;
+  const config = planTraining(dataset.index.report, choices, trainImages);
+  if (config.epochs > 5 || !config.featureCache || config.model.freezeOps?.length) throw new Error('a candidate must keep the trunk frozen and train ≤ 5 epochs');
+  const build = async () => {
+    const model = buildModel(config.model);
+    if (!(await loadWeightsOption(model, backboneSpec(config.model.backbone), 'pretrained')).pretrained) throw new Error('no pretrained weights');
+    return model;
+  };
+  const { model, ...outcome } = await runTraining({
+    config,
+    dataset,
+    model: await build(),
+    rebuild: build,
+    restartBackend: () => restartBackend({}),
+    test: false,
+  }).done;
+  model.dispose();
+  if (outcome.test || Object.keys(outcome.metrics).some((k) => !k.startsWith('val_'))) throw new Error('a test split was evaluated');
+  const val = outcome.fit.best;
+  if (!val) throw new Error('no val evaluation');
+  const leaked = tf.memory().numTensors - before;
+  row.val = formatVal(val);
+  row['best epoch'] = outcome.fit.bestEpoch;
+  row.seconds = Math.round((performance.now() - start) / 100) / 10;
+  row.note = `cache ${(outcome.fit.cache?.seconds ?? 0).toFixed(1)} s${leaked !== 0 ? `; WARNING: ${leaked > 0 ? '+' : ''}${leaked} tensors after the run` : ''}`;
+  return { choices, val, row };
+}
+
+/** Scans `search.zip` once and runs its stages; resolves to every row and the best candidate. */
+async function tune(task: TaskName, search: TaskSearch): Promise<{ rows: Row[]; best: Candidate }> {
+  const { archive, close } = await openDataset(DATASETS + search.zip);
+  try {
+    const index: DatasetIndex = await scanDataset(archive, { decoder: sharpDecoder });
+    const splits = trainingSplits(index);
+    console.log(
+      `\n## ${task} (${search.zip}): train ${splits.train.length}, val ${splits.val.length} ` +
+        `(${splits.valFrom === 'zip' ? "the zip's own val split" : 'a seeded 20% of train'}); the test split is not evaluated\n` +
+        `rule: ${search.rule}`,
+    );
+    const dataset: TrainingDataset = { archive, index, decoder: sharpDecoder };
+    const rows: Row[] = [];
+    const runs: Candidate[] = [];
+    let best: Candidate | undefined;
+    for (const [s, stage] of search.stages.entries()) {
+      const from = best?.choices ?? search.base;
+      for (const change of stage) {
+        const choices = withChange(from, change);
+        if (runs.some((r) => sameChoices(r.choices, choices))) continue;
+        const row = rowOf(task, s + 1, choices);
+        const proposed = batchForDataset(choices.batchSize!, splits.train.length);
+        if (proposed !== choices.batchSize) {
+          row.note = `skipped: planTraining proposes at most batch ${proposed} on ${splits.train.length} train images`;
+          printRow(row);
+          rows.push(row);
+          continue;
+        }
+        const run = await runCandidate(dataset, choices, splits.train.length, row);
+        runs.push(run);
+        if (!best || search.beats(run.val, best.val)) {
+          best = run;
+          row.note += '; best so far';
+        }
+        printRow(row);
+        rows.push(row);
+      }
+    }
+    if (!best) throw new Error(`${task}: no candidate ran`);
+    return { rows, best };
+  } finally {
+    await close();
+  }
+}
+
+const asked = process.argv.slice(2);
+const unknown = asked.filter((t) => !(TASK_NAMES as readonly string[]).includes(t));
+if (unknown.length > 0) throw new Error(`unknown task ${unknown.join(', ')}; tasks: ${TASK_NAMES.join(', ')}`);
+const tasks = asked.length > 0 ? (asked as TaskName[]) : [...TASK_NAMES];
+
+await useBackend('wasm');
+const start = performance.now();
+const all: Row[] = [];
+const winners: Row[] = [];
+for (const task of tasks) {
+  const { rows, best } = await tune(task, SEARCHES[task]);
+  all.push(...rows);
+  winners.push({ ...best.row, note: SEARCHES[task].rule });
+}
+console.log('\n## every candidate (val)');
+console.table(all);
+console.log('\n## best per task (val)');
+console.table(winners);
+console.log(`total ${((performance.now() - start) / 1000).toFixed(0)} s`);
+process.exit(0);
