@@ -24,6 +24,12 @@ import { backboneSpec, buildModel } from '../src/engine/models';
 import { TASK_NAMES, type Evaluation, type TaskName } from '../src/engine/tasks';
 import { batchForDataset, planTraining, runTraining, trainingSplits, type TrainingChoices, type TrainingDataset } from '../src/engine/train';
 
+/** A candidate's val evaluation at its kept epoch, with that epoch's mean val loss. */
+interface Scored {
+  val: Evaluation;
+  valLoss: number;
+}
+
 interface TaskSearch {
   zip: string;
   /** Every tuned field, for the first stage to change. */
@@ -32,8 +38,8 @@ interface TaskSearch {
   stages: TrainingChoices[][];
   /** How the best candidate is picked, as printed. */
   rule: string;
-  /** Whether `candidate` replaces `best`, both evaluated on the same val split. */
-  beats(candidate: Evaluation, best: Evaluation): boolean;
+  /** Whether `candidate` replaces `best`, both evaluated on the same val split (`valLoss`: the kept epoch's mean). */
+  beats(candidate: Scored, best: Scored): boolean;
 }
 
 /** The age-gender pick: lowest age MAE among the candidates that keep gender accuracy at the target. */
@@ -45,16 +51,19 @@ const SEARCHES: Record<TaskName, TaskSearch> = {
     zip: 'cats-dogs.zip',
     base: { inputSize: 320, learningRate: 1e-3, batchSize: 8, epochs: 5 },
     stages: [[{}, { inputSize: 384 }, { inputSize: 448 }], [{ batchSize: 4 }, { learningRate: 3e-4 }]],
-    rule: 'highest val accuracy; within one val image of the best is a tie, kept by the cheaper (earlier) candidate',
-    // More than one image better: 60 val images move accuracy in steps of 0.017.
-    beats: (c, b) => (c.metrics.accuracy - b.metrics.accuracy) * c.n > 1 + 1e-9,
+    rule: 'highest val accuracy; within one val image of the best is a tie, broken by the lower val loss (BCE)',
+    // 60 val images move accuracy in steps of 0.017: most candidates tie on it, and the loss still tells them apart.
+    beats: (c, b) => {
+      const images = (c.val.metrics.accuracy - b.val.metrics.accuracy) * c.val.n;
+      return Math.abs(images) > 1 + 1e-9 ? images > 0 : c.valLoss < b.valLoss;
+    },
   },
   keypoints: {
     zip: 'facial-keypoints.zip',
     base: { inputSize: 200, learningRate: 3e-4, batchSize: 4, epochs: 5 },
     stages: [[{}, { batchSize: 8 }, { learningRate: 1e-3 }, { learningRate: 1e-3, batchSize: 8 }], [{ inputSize: 150 }]],
     rule: 'lowest val NME; an equal one stays with the earlier candidate',
-    beats: (c, b) => c.metrics.nme < b.metrics.nme,
+    beats: (c, b) => c.val.metrics.nme < b.val.metrics.nme,
   },
   'age-gender': {
     zip: 'age-gender.zip',
@@ -63,7 +72,7 @@ const SEARCHES: Record<TaskName, TaskSearch> = {
       [3, 5, 8].flatMap((age) => [3e-4, 1e-3].map((learningRate) => ({ learningRate, lossWeights: { age, gender: 1 } }))),
     ],
     rule: `lowest val age MAE among the candidates with val gender accuracy ≥ ${GENDER_FLOOR} (lowest age MAE of all when none is)`,
-    beats: (c, b) => (genderOk(c) === genderOk(b) ? c.metrics.ageMae < b.metrics.ageMae : genderOk(c)),
+    beats: (c, b) => (genderOk(c.val) === genderOk(b.val) ? c.val.metrics.ageMae < b.val.metrics.ageMae : genderOk(c.val)),
   },
 };
 
@@ -82,9 +91,8 @@ interface Row {
   note: string;
 }
 
-interface Candidate {
+interface Candidate extends Scored {
   choices: TrainingChoices;
-  val: Evaluation;
   row: Row;
 }
 
@@ -137,11 +145,14 @@ async function runCandidate(dataset: TrainingDataset, choices: TrainingChoices, 
   const val = outcome.fit.best;
   if (!val) throw new Error('no val evaluation');
   const leaked = tf.memory().numTensors - before;
-  row.val = formatVal(val);
+  const epoch = outcome.fit.bestEpoch;
+  const losses = outcome.fit.report.records('val_loss').filter((r) => r.pos > epoch - 1 && r.pos <= epoch).map((r) => r.value);
+  const valLoss = losses.reduce((a, b) => a + b, 0) / losses.length;
+  row.val = `${formatVal(val)}, loss ${valLoss.toFixed(4)}`;
   row['best epoch'] = outcome.fit.bestEpoch;
   row.seconds = Math.round((performance.now() - start) / 100) / 10;
   row.note = `cache ${(outcome.fit.cache?.seconds ?? 0).toFixed(1)} s${leaked !== 0 ? `; WARNING: ${leaked > 0 ? '+' : ''}${leaked} tensors after the run` : ''}`;
-  return { choices, val, row };
+  return { choices, val, valLoss, row };
 }
 
 /** Scans `search.zip` once and runs its stages; resolves to every row and the best candidate. */
@@ -174,7 +185,7 @@ async function tune(task: TaskName, search: TaskSearch): Promise<{ rows: Row[]; 
         }
         const run = await runCandidate(dataset, choices, splits.train.length, row);
         runs.push(run);
-        if (!best || search.beats(run.val, best.val)) {
+        if (!best || search.beats(run, best)) {
           best = run;
           row.note += '; best so far';
         }

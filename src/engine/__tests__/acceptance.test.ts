@@ -75,7 +75,7 @@ function describeRun(title: string, o: Outcome): string {
 }
 
 /**
- * The default recipes (engine `RECIPES`, chosen on the val splits: README "Figures"), trained for real on wasm in
+ * The default recipes (engine `RECIPES`, chosen on the val splits by `bench/tune.ts`: docs/TUNING.md), trained for real on wasm in
  * Node from the shared zips exactly as `train --data ZIP` runs them. Every recipe keeps the pretrained trunk
  * frozen, so the feature cache runs it once per image and the 5 epochs train the head only (CI: two cores).
  */
