@@ -65,7 +65,7 @@ const JUNK = /(^|\/)(__MACOSX\/|\.[^/]*$|Thumbs\.db$|desktop\.ini$)/i;
 export async function scanDataset(archive: Archive, options: ScanOptions = {}): Promise<DatasetIndex> {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const problems: Problem[] = [...archive.problems];
-  let skipped = archive.problems.filter((p) => p.file !== archive.name).length;
+  let skipped = archive.problems.filter((p) => p.file !== archive.name && !p.kept).length;
   /** An item left out. */
   const skip = (file: string, reason: string, row?: number) => {
     skipped++;
