@@ -144,3 +144,23 @@ function joinZips(a: Uint8Array, b: Uint8Array): Uint8Array {
   v.setUint32(end + 16, cdAt, true);
   return out;
 }
+
+describe('scanDataset on layouts that train badly', () => {
+  it('warns of a class with no training images and of class names that differ only by case, keeping every image', async () => {
+    const { report, items } = await scan(
+      zipOf({
+        'train/cats/a.jpg': photo[0],
+        'train/Cats/b.jpg': photo[1],
+        'train/dogs/c.jpg': photo[2],
+        'test/cats/d.jpg': photo[3],
+        'test/birds/e.jpg': photo[4],
+      }),
+    );
+    expect(items).toHaveLength(5);
+    expect(report.skipped).toBe(0);
+    expect(report.problems).toEqual([
+      { file: 'bad.zip', reason: "class 'birds' has no training images: the model cannot learn it", kept: true },
+      { file: 'bad.zip', reason: "classes 'Cats' and 'cats' differ only by case: they are read as 2 classes", kept: true },
+    ]);
+  });
+});
