@@ -1,6 +1,7 @@
 import { inspectJson, LAYOUT_NAMES, scanDataset, type DatasetReport, type LayoutName } from '../engine/data';
 import { parseCommandArgs, type CommandOptions } from './args';
 import { openDataset } from './openDataset';
+import { printable } from './printable';
 import { sharpDecoder } from './sharpDecoder';
 
 const OPTIONS = {
@@ -32,15 +33,15 @@ export function formatReport(r: DatasetReport): string {
   const lines: string[] = [];
   const what =
     r.task === 'binary' || r.task === 'multiclass'
-      ? `${r.task}: ${r.classes!.join(', ')}`
+      ? `${r.task}: ${r.classes!.map(printable).join(', ')}`
       : r.task === 'keypoints'
         ? `${r.points} keypoints`
         : r.task ?? 'nothing usable';
-  lines.push(`${r.name}: ${r.layout ?? 'no dataset'} (${what})`);
+  lines.push(`${printable(r.name)}: ${r.layout ?? 'no dataset'} (${what})`);
   if (r.ambiguous) lines.push(`  also fits: ${r.candidates.slice(1).join(', ')} (choose with --layout)`);
-  const columns = r.classes ?? (r.task === 'age-gender' ? ['Male', 'Female', 'ages'] : []);
+  const columns = r.classes?.map(printable) ?? (r.task === 'age-gender' ? ['Male', 'Female', 'ages'] : []);
   const rows = Object.entries(r.splits).map(([name, s]) => [
-    name,
+    printable(name),
     String(s.count),
     ...(r.classes
       ? r.classes.map((c) => String(s.classes?.[c] ?? 0))
@@ -67,6 +68,6 @@ export function formatProblems(r: DatasetReport): string[] {
   return [
     `${r.skipped} skipped, ${r.ignored} other files ignored`,
     r.problems.length ? `problems (${r.problems.length}):` : 'problems: none',
-    ...r.problems.map((p) => `  ${p.file}${p.row !== undefined ? `:${p.row}` : ''}: ${p.reason}`),
+    ...r.problems.map((p) => `  ${printable(p.file)}${p.row !== undefined ? `:${p.row}` : ''}: ${printable(p.reason)}`),
   ];
 }

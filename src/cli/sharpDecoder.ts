@@ -1,20 +1,23 @@
 import sharp from 'sharp';
-import type { DecodeOptions, DecodedImage, ImageDecoder } from '../engine/data';
+import { DEFAULT_LIMITS, probeWithinLimit, type DecodeOptions, type DecodedImage, type ImageDecoder } from '../engine/data';
 
 /**
  * The engine's image decoder for Node, on sharp (libvips): EXIF orientation applied, grayscale and alpha
  * turned into plain RGB, optional stretch to `width`×`height`. Corrupt or truncated files reject (libjpeg
- * warnings count: a JPEG whose data is damaged would otherwise decode to grey blocks).
+ * warnings count: a JPEG whose data is damaged would otherwise decode to grey blocks). The header is read
+ * first, so every command obeys the 40 MP limit `inspect` does and names the size, before decoding a pixel.
  */
-export const sharpDecoder: ImageDecoder = (bytes, options) =>
-  decode(bytes, options).catch((e: Error) => {
+export const sharpDecoder: ImageDecoder = async (bytes, options) => {
+  probeWithinLimit(bytes);
+  return decode(bytes, options).catch((e: Error) => {
     // libvips words: 'VipsJpeg: premature end of JPEG image'; a warning turned error may lose its text.
     const message = e.message.includes('failOn') ? 'damaged image data' : e.message.split('\n')[0].replace(/^vips\w*: /i, '');
     throw new Error(message);
   });
+};
 
 async function decode(bytes: Uint8Array, options: DecodeOptions = {}): Promise<DecodedImage> {
-  const image = sharp(bytes, { failOn: 'warning', limitInputPixels: false }).rotate();
+  const image = sharp(bytes, { failOn: 'warning', limitInputPixels: DEFAULT_LIMITS.maxPixels }).rotate();
   const meta = await image.metadata();
   const swap = (meta.orientation ?? 1) >= 5;
   const sourceWidth = (swap ? meta.height : meta.width) ?? 0;

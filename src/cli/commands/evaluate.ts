@@ -9,6 +9,7 @@ import { readModelDir } from '../modelDir';
 import { useBackend, type NodeBackend } from '../nodeBackends';
 import { numberOption } from '../numberOption';
 import { openDataset } from '../openDataset';
+import { printable } from '../printable';
 import { sharpDecoder } from '../sharpDecoder';
 
 /** What `--split` takes: a split name the layouts use (`training`, `valid`…, as `inspect` prints them) or `all`. */
@@ -60,7 +61,7 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
     const { model, meta } = await loadSavedModel(files);
     try {
       if (meta.ctx.classes && report.classes && meta.ctx.classes.join('\n') !== report.classes.join('\n')) {
-        throw new Error(`the model's classes are [${meta.ctx.classes.join(', ')}]; ${values.data} has [${report.classes.join(', ')}]`);
+        throw new Error(`the model's classes are [${meta.ctx.classes.map(printable).join(', ')}]; ${values.data} has [${report.classes.map(printable).join(', ')}]`);
       }
       const e = await evaluate(model, task, meta.ctx, archive, items, {
         decoder: sharpDecoder,

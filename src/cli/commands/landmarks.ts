@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { isImagePath } from '../../engine/data';
+import { isImagePath, type Problem } from '../../engine/data';
 import { createLandmarker, LANDMARK_MODES, type LandmarkMode, type LandmarkResult } from '../../engine/landmarks';
 import { parseCommandArgs, usageText, UsageError, type CommandOptions } from '../args';
 import { fileWeightSource } from '../fileWeightSource';
@@ -7,6 +7,7 @@ import { nodeLandmarkLibs } from '../landmarkLibs';
 import { COMMON_OPTIONS } from '../commonOptions';
 import { useBackend, type NodeBackend } from '../nodeBackends';
 import { openDataset } from '../openDataset';
+import { printable } from '../printable';
 import { sharpDecoder } from '../sharpDecoder';
 
 const OPTIONS = {
@@ -31,29 +32,38 @@ export function landmarksJson(result: LandmarkResult, subset68: boolean): object
 }
 
 /** Images to read, by name: the file itself, or every image of a folder or zip (in path order). */
-async function imagesOf(target: string): Promise<{ names: string[]; read(name: string): Promise<Uint8Array>; close(): Promise<void>; single: boolean }> {
+async function imagesOf(
+  target: string,
+): Promise<{ names: string[]; read(name: string): Promise<Uint8Array>; close(): Promise<void>; single: boolean; problems: Problem[] }> {
   const info = await stat(target).catch(() => {
     throw new Error(`--image ${target}: no such file or folder`);
   });
   if (info.isFile() && isImagePath(target)) {
-    return { names: [target], read: async () => new Uint8Array(await readFile(target)), close: async () => {}, single: true };
+    return { names: [target], read: async () => new Uint8Array(await readFile(target)), close: async () => {}, single: true, problems: [] };
   }
   const { archive, close } = await openDataset(target);
   const names = archive.entries.map((e) => e.path).filter(isImagePath).sort();
-  return { names, read: (name) => archive.read(name), close, single: false };
+  return { names, read: (name) => archive.read(name), close, single: false, problems: archive.problems };
 }
 
 /**
  * Pretrained face landmarks, face-alignment style: one JSON object for an image; for a folder or zip one JSON
- * line per image with its `"file"`, the models loaded once.
+ * line per image with its `"file"`, the models loaded once. An image that cannot be read (damaged, over the 40 MP
+ * limit) gets a line with an `"error"` naming it, the rest still run, and the exit status is 1.
  */
 export async function landmarksCommand(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs(argv, 'landmarks', OPTIONS);
   const mode = values.mode as LandmarkMode;
   if (values.subset68 && mode !== '3d') throw new UsageError(`--subset68 needs --mode 3d\nusage: ${usageText('landmarks', OPTIONS)}`);
   const images = await imagesOf(values.image);
+  let failed = 0;
   try {
-    if (images.names.length === 0) throw new Error(`--image ${values.image}: no images in it`);
+    if (images.names.length === 0) {
+      // A '.zip' that is no zip says so, rather than 'no images'.
+      const why = images.problems.map((p) => p.reason).join('; ') || 'no images in it';
+      throw new Error(`--image ${values.image}: ${why}`);
+    }
+    for (const p of images.problems) process.stderr.write(`${printable(p.file)}: ${printable(p.reason)}\n`);
     await useBackend(values.backend as NodeBackend);
     const landmarker = await createLandmarker(nodeLandmarkLibs(), fileWeightSource());
     try {
@@ -64,7 +74,8 @@ export async function landmarksCommand(argv: string[]): Promise<number> {
           line = landmarksJson(result, values.subset68);
         } catch (e) {
           if (images.single) throw new Error(`--image ${name}: ${(e as Error).message}`);
-          line = { faces: [], message: `could not read it: ${(e as Error).message}` };
+          failed++;
+          line = { faces: [], message: `could not read it: ${(e as Error).message}`, error: `${name}: ${(e as Error).message}` };
         }
         process.stdout.write(JSON.stringify(images.single ? line : { file: name, ...line }) + '\n');
       }
@@ -74,5 +85,6 @@ export async function landmarksCommand(argv: string[]): Promise<number> {
   } finally {
     await images.close();
   }
-  return 0;
+  if (failed) process.stderr.write(`${failed} of ${images.names.length} images could not be read\n`);
+  return failed ? 1 : 0;
 }

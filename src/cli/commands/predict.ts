@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { loadSavedModel } from '../../engine/models';
 import { TASKS } from '../../engine/tasks';
 import { predictImage } from '../../engine/train';
@@ -6,6 +6,7 @@ import { parseCommandArgs, type CommandOptions } from '../args';
 import { readModelDir } from '../modelDir';
 import { COMMON_OPTIONS } from '../commonOptions';
 import { useBackend, type NodeBackend } from '../nodeBackends';
+import { printable } from '../printable';
 import { sharpDecoder } from '../sharpDecoder';
 
 const OPTIONS = {
@@ -14,31 +15,47 @@ const OPTIONS = {
   backend: COMMON_OPTIONS.backend,
 } satisfies CommandOptions;
 
-/** One JSON line per image: `{"image": FILE, ...prediction}` (coordinates in pixels of that image). */
+/** The bytes of one `--image FILE`, or a short reason it cannot be read as one. */
+async function readImageFile(file: string): Promise<Uint8Array> {
+  const info = await stat(file).catch((e: NodeJS.ErrnoException) => {
+    throw new Error(e.code === 'ENOENT' ? 'no such file' : e.message);
+  });
+  if (info.isDirectory()) throw new Error('is a folder; predict takes image files (landmarks reads a folder)');
+  return new Uint8Array(await readFile(file));
+}
+
+/**
+ * One JSON line per image: `{"image": FILE, ...prediction}` (coordinates in pixels of that image), or
+ * `{"image": FILE, "error": "FILE: why"}` for one that cannot be read; the rest still run. Exit status 1 when
+ * any image failed.
+ */
 export async function predictCommand(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs(argv, 'predict', OPTIONS);
   const files = await readModelDir(values.model);
-  const images = await Promise.all(
-    values.image.map((file) =>
-      readFile(file).catch((e: NodeJS.ErrnoException) => {
-        throw new Error(`--image ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
-      }),
-    ),
-  );
   await useBackend(values.backend as NodeBackend);
   const { model, meta } = await loadSavedModel(files);
+  let failed = 0;
   try {
-    for (const [i, bytes] of images.entries()) {
-      const prediction = await predictImage(model, TASKS[meta.task], meta.ctx, new Uint8Array(bytes), sharpDecoder, {
-        inputSize: meta.inputSize,
-        preprocessing: meta.preprocessing,
-      }).catch((e: Error) => {
-        throw new Error(`--image ${values.image[i]}: ${e.message}`);
-      });
-      process.stdout.write(JSON.stringify({ image: values.image[i], ...prediction }) + '\n');
+    for (const file of values.image) {
+      let line: object;
+      try {
+        const bytes = await readImageFile(file);
+        const prediction = await predictImage(model, TASKS[meta.task], meta.ctx, bytes, sharpDecoder, {
+          inputSize: meta.inputSize,
+          preprocessing: meta.preprocessing,
+        });
+        line = { image: file, ...prediction };
+      } catch (e) {
+        failed++;
+        const error = `${file}: ${(e as Error).message}`;
+        process.stderr.write(`--image ${printable(error)}\n`);
+        line = { image: file, error };
+      }
+      process.stdout.write(JSON.stringify(line) + '\n');
     }
   } finally {
     model.dispose();
   }
-  return 0;
+  if (failed) process.stderr.write(`${failed} of ${values.image.length} images could not be predicted\n`);
+  return failed ? 1 : 0;
 }

@@ -64,8 +64,9 @@ export async function summaryCommand(argv: string[]): Promise<number> {
   const backbone = values.backbone as BackboneName;
   const preset = values.preset as PresetName;
   const inputSize = values['input-size'] === undefined ? undefined : numberOption('--input-size', values['input-size'], { integer: true, min: 1 }, USAGE);
+  const numClasses = values.classes === undefined ? undefined : numberOption('--classes', values.classes, { integer: true, min: 2 }, USAGE);
+  const depth = values.depth === undefined ? Infinity : numberOption('--depth', values.depth, { integer: true, min: 0 }, USAGE);
   await useBackend('cpu');
-  const numClasses = values.classes === undefined ? undefined : Number(values.classes);
   if (preset === 'multiclass' && numClasses === undefined) throw new UsageError(`--preset multiclass needs --classes N\nusage: ${USAGE}`);
   const model = buildModel({ backbone, preset, numClasses, inputSize, freezeOps: freezeOpsInOrder(argv) });
   try {
@@ -75,7 +76,6 @@ export async function summaryCommand(argv: string[]): Promise<number> {
       // `pretrained` and `source` sit at the top level, next to the counts.
       process.stdout.write(JSON.stringify({ ...summary, ...weights }) + '\n');
     } else {
-      const depth = values.depth === undefined ? Infinity : Number(values.depth);
       process.stdout.write(`${formatSummary(model.name, summary, depth)}\nWeights: ${formatWeightsInfo(weights)}\n`);
     }
   } finally {

@@ -18,7 +18,7 @@ import {
 import { parseCommandArgs, usageText, UsageError, type CommandOptions } from '../args';
 import { COMMON_OPTIONS } from '../commonOptions';
 import { freezeOpsInOrder } from '../freezeOps';
-import { writeModelDir } from '../modelDir';
+import { outDirProblem, writeModelDir } from '../modelDir';
 import { formatProblems } from '../inspect';
 import { useBackend, type NodeBackend } from '../nodeBackends';
 import { numberOption } from '../numberOption';
@@ -97,6 +97,12 @@ export async function trainCommand(argv: string[]): Promise<number> {
     ...(values.optimizer !== undefined && { optimizer: values.optimizer as OptimizerName }),
     ...(values['no-cache'] && { featureCache: false }),
   };
+
+  // Checked before the data is read: a bad --out found after training would lose the model.
+  if (values.out !== undefined) {
+    const problem = await outDirProblem(values.out);
+    if (problem) throw usage(`--out ${values.out}: cannot save the model there: ${problem}`);
+  }
 
   const { archive, close } = await openDataset(values.data);
   try {

@@ -51,6 +51,18 @@ export function blobFiles(files: { path: string; blob: Blob }[]): FolderFile[] {
   }));
 }
 
+/**
+ * Why an entry name cannot be taken as a path inside the dataset, or undefined when it can: a `.` or `..`
+ * segment (`train/../../x.jpg` would otherwise become a class), or an absolute path (`/etc/x.jpg`, `C:/x.jpg`).
+ * Checked on the name as stored, before `normalizePath`.
+ */
+export function unsafePathReason(path: string): string | undefined {
+  const p = path.replaceAll('\\', '/');
+  if (p.startsWith('/') || /^[A-Za-z]:/.test(p)) return 'its name is an absolute path; left out';
+  const bad = p.split('/').find((s) => s === '.' || s === '..');
+  return bad === undefined ? undefined : `its name has a '${bad}' segment; left out`;
+}
+
 /** Forward slashes, no leading './' or '/'. */
 export function normalizePath(path: string): string {
   return path.replaceAll('\\', '/').replace(/^(\.\/|\/)+/, '');

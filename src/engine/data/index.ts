@@ -14,11 +14,11 @@ export type {
   ImageDecoder,
 } from './types';
 export { bytesSource, blobSource, type ByteSource } from './byteSource';
-export { folderArchive, blobFiles, normalizePath, type Archive, type ArchiveEntry, type FolderFile } from './archive';
+export { folderArchive, blobFiles, normalizePath, unsafePathReason, type Archive, type ArchiveEntry, type FolderFile } from './archive';
 export { openZip, formatBytes } from './openZip';
-export { probeImage, isImagePath, IMAGE_EXTENSIONS, type ImageHeader, type ImageFormat } from './probeImage';
+export { probeImage, probeWithinLimit, isImagePath, IMAGE_EXTENSIONS, type ImageHeader, type ImageFormat } from './probeImage';
 export { parseCsv } from './parseCsv';
-export { parseAge, parseGender, parseUtkName, splitRole, splitInName, GENDER_NAMES, SPLIT_ROLES, type SplitRole } from './labels';
+export { parseAge, humanAge, MAX_AGE, parseGender, parseUtkName, splitRole, splitInName, GENDER_NAMES, SPLIT_ROLES, type SplitRole } from './labels';
 export { detectLayout, type Detection, type CsvTable } from './detectLayout';
 export { scanDataset, type ScanOptions, type ScanProgress } from './scanDataset';
 export { inspectJson, type InspectJson } from './inspectJson';

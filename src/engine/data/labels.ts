@@ -34,9 +34,17 @@ export function parseAge(cell: string): number {
   if (open) return Number(open[1] ?? open[2]) + 5;
   const n = Number(s);
   if (!Number.isFinite(n)) throw new Error(`age '${s}' is not a number`);
-  if (n < 0) throw new Error(`negative age ${s}`);
-  if (n > 130) throw new Error(`age ${s} is not a human age`);
-  return n;
+  return humanAge(n);
+}
+
+/** Oldest age taken as a label; UTKFace's oldest is 116. */
+export const MAX_AGE = 120;
+
+/** `years` when it can be a person's age (0…MAX_AGE); throws a short reason otherwise. One rule for CSVs and file names. */
+export function humanAge(years: number): number {
+  if (years < 0) throw new Error(`negative age ${years}`);
+  if (years > MAX_AGE) throw new Error(`age ${years} is not a human age (over ${MAX_AGE})`);
+  return years;
 }
 
 const GENDERS: Record<string, 0 | 1> = { male: 0, m: 0, man: 0, '0': 0, female: 1, f: 1, woman: 1, '1': 1 };
@@ -50,7 +58,10 @@ export function parseGender(cell: string): 0 | 1 {
 
 export const GENDER_NAMES = ['Male', 'Female'] as const;
 
-/** UTKFace's `[age]_[gender]_[race]_[date&time].jpg` file name → age and gender, or undefined. */
+/**
+ * UTKFace's `[age]_[gender]_[race]_[date&time].jpg` file name → age and gender, or undefined. The age is as
+ * named: `humanAge` says whether it can be one.
+ */
 export function parseUtkName(path: string): { age: number; gender: 0 | 1 } | undefined {
   const m = /^(\d{1,3})_([01])_\d/.exec(path.slice(path.lastIndexOf('/') + 1));
   return m ? { age: Number(m[1]), gender: Number(m[2]) as 0 | 1 } : undefined;

@@ -1,5 +1,6 @@
 import { inflateSync } from 'fflate';
-import { normalizePath, type Archive, type ArchiveEntry } from './archive';
+import { normalizePath, unsafePathReason, type Archive, type ArchiveEntry } from './archive';
+import { crc32 } from './crc32';
 import type { ByteSource } from './byteSource';
 import { DEFAULT_LIMITS, type DatasetLimits, type Problem } from './types';
 
@@ -8,6 +9,12 @@ interface ZipEntry extends ArchiveEntry {
   method: number;
   encrypted: boolean;
   localOffset: number;
+  /** CRC-32 of the uncompressed bytes, from the central directory: checked after every read. */
+  crc: number;
+  /** The name as stored, for a line about an entry left out because of it. */
+  rawName: string;
+  /** Why the name cannot be a dataset path (`..`, absolute), when it cannot. */
+  unsafe?: string;
   /** Name + extra length in the central header: a good guess for the local header's. */
   headerGuess: number;
 }
@@ -86,13 +93,15 @@ export async function openZip(
     }
     const flags = v.getUint16(p + 8, true);
     const method = v.getUint16(p + 10, true);
+    const crc = v.getUint32(p + 16, true);
     let compressedSize = v.getUint32(p + 20, true);
     let size = v.getUint32(p + 24, true);
     const nameLength = v.getUint16(p + 28, true);
     const extraLength = v.getUint16(p + 30, true);
     const commentLength = v.getUint16(p + 32, true);
     let localOffset = v.getUint32(p + 42, true);
-    const path = normalizePath(utf8.decode(cd.subarray(p + 46, p + 46 + nameLength)));
+    const rawName = utf8.decode(cd.subarray(p + 46, p + 46 + nameLength));
+    const path = normalizePath(rawName);
     // ZIP64 extra field: 8-byte values for the fields saturated at 0xffffffff, in this order.
     for (let e = p + 46 + nameLength; e + 4 <= p + 46 + nameLength + extraLength; ) {
       const id = v.getUint16(e, true);
@@ -113,14 +122,24 @@ export async function openZip(
       method,
       encrypted: (flags & 1) !== 0,
       localOffset,
+      crc,
+      rawName,
+      unsafe: unsafePathReason(rawName),
       headerGuess: nameLength + extraLength,
     });
   }
 
   const kept: ZipEntry[] = [];
+  const seen = new Set<string>();
   let total = 0;
   for (const e of entries) {
-    if (e.path.endsWith('/')) {
+    if (e.unsafe) {
+      // A folder entry holds no data: only files get a line.
+      if (!e.path.endsWith('/')) problems.push({ file: e.rawName, reason: e.unsafe });
+    } else if (seen.has(e.path)) {
+      if (!e.path.endsWith('/')) problems.push({ file: e.path, reason: 'stored twice in the zip; the first copy is used', kept: true });
+    } else if (e.path.endsWith('/')) {
+      seen.add(e.path);
       kept.push(e);
     } else if (e.size > maxEntryBytes) {
       problems.push({
@@ -132,6 +151,7 @@ export async function openZip(
     } else if (e.method !== 0 && e.method !== 8) {
       problems.push({ file: e.path, reason: `compression method ${e.method} is not supported (only stored and deflate)` });
     } else {
+      seen.add(e.path);
       total += e.size;
       kept.push(e);
     }
@@ -164,13 +184,17 @@ async function readEntry(source: ByteSource, e: ZipEntry): Promise<Uint8Array> {
   if (start + e.compressedSize > chunk.length) chunk = await source.read(e.localOffset, start + e.compressedSize);
   const data = chunk.subarray(start, start + e.compressedSize);
   if (data.length < e.compressedSize) throw new Error('truncated zip entry');
-  if (e.method === 0) return data.slice();
   let out: Uint8Array;
-  try {
-    out = inflateSync(data, { out: new Uint8Array(e.size) });
-  } catch (err) {
-    throw new Error(`could not inflate (${(err as Error).message})`);
+  if (e.method === 0) out = data.slice();
+  else {
+    try {
+      out = inflateSync(data, { out: new Uint8Array(e.size) });
+    } catch (err) {
+      throw new Error(`could not inflate (${(err as Error).message})`);
+    }
   }
   if (out.length !== e.size) throw new Error(`inflates to ${out.length} bytes but declares ${e.size}`);
+  // A damaged deflate stream can still inflate to the right length: only the checksum tells.
+  if (crc32(out) !== e.crc) throw new Error('damaged in the zip (CRC-32 does not match)');
   return out;
 }

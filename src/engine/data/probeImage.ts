@@ -1,3 +1,5 @@
+import { DEFAULT_LIMITS } from './types';
+
 /** Image formats the studio reads (by content, not by extension). */
 export type ImageFormat = 'jpeg' | 'png' | 'gif' | 'webp';
 
@@ -24,6 +26,7 @@ export function isImagePath(path: string): boolean {
  * ("not an image", "no size in its header") when it cannot.
  */
 export function probeImage(bytes: Uint8Array): ImageHeader {
+  if (bytes.length === 0) throw new Error('empty file (0 bytes)');
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const at = (i: number, ...sig: number[]) => sig.every((b, k) => bytes[i + k] === b);
   if (at(0, 0xff, 0xd8, 0xff)) return probeJpeg(bytes, v);
@@ -107,4 +110,18 @@ function probeWebp(bytes: Uint8Array, v: DataView): ImageHeader {
     return oriented('webp', w, h, 1);
   }
   throw new Error('truncated WebP header');
+}
+
+/**
+ * `probeImage`, and the pixel limit every decode obeys: throws the size the header declares when it is over
+ * `maxPixels`, before a single pixel is decoded (a 1 MB PNG can declare 20000×20000, 1.2 GB of RGB).
+ */
+export function probeWithinLimit(bytes: Uint8Array, maxPixels = DEFAULT_LIMITS.maxPixels): ImageHeader {
+  const header = probeImage(bytes);
+  const { width, height } = header;
+  if (width * height > maxPixels) {
+    const mp = (n: number) => `${(n / 1e6).toFixed(1)} MP`;
+    throw new Error(`declares ${width}×${height} pixels (${mp(width * height)}), over the ${mp(maxPixels)} limit`);
+  }
+  return header;
 }

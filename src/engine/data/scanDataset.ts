@@ -1,8 +1,8 @@
 import type { Archive } from './archive';
 import { detectLayout, hasSplitFolders, imageFolderClass, type CsvTable, type Detection } from './detectLayout';
-import { parseAge, parseGender, parseUtkName, splitInName, splitRole } from './labels';
+import { GENDER_NAMES, humanAge, parseAge, parseGender, parseUtkName, splitInName, splitRole } from './labels';
 import { parseCsv } from './parseCsv';
-import { isImagePath, probeImage } from './probeImage';
+import { isImagePath, probeWithinLimit } from './probeImage';
 import {
   DEFAULT_LIMITS,
   type DatasetIndex,
@@ -65,7 +65,7 @@ const JUNK = /(^|\/)(__MACOSX\/|\.[^/]*$|Thumbs\.db$|desktop\.ini$)/i;
 export async function scanDataset(archive: Archive, options: ScanOptions = {}): Promise<DatasetIndex> {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const problems: Problem[] = [...archive.problems];
-  let skipped = archive.problems.filter((p) => p.file !== archive.name).length;
+  let skipped = archive.problems.filter((p) => p.file !== archive.name && !p.kept).length;
   /** An item left out. */
   const skip = (file: string, reason: string, row?: number) => {
     skipped++;
@@ -166,6 +166,7 @@ export async function scanDataset(archive: Archive, options: ScanOptions = {}): 
     if (classes.length === 1) {
       note(archive.name, `only one class ('${classes[0]}'): classification needs at least two class folders`);
     }
+    warnLayout(archive.name, items, classes, warn);
     for (const i of items) {
       i.label = classes.indexOf(i.className!);
       delete i.className;
@@ -177,6 +178,7 @@ export async function scanDataset(archive: Archive, options: ScanOptions = {}): 
     report.task = 'keypoints';
   } else {
     report.task = 'age-gender';
+    warnLayout(archive.name, items, undefined, warn);
   }
 
   // 7. Counts.
@@ -206,6 +208,30 @@ export async function scanDataset(archive: Archive, options: ScanOptions = {}): 
   report.skipped = skipped;
   problems.sort((a, b) => (a.file === b.file ? (a.row ?? 0) - (b.row ?? 0) : a.file < b.file ? -1 : 1));
   return { report, items };
+}
+
+/**
+ * Warnings (the items are kept) for layouts that train badly: a class no training image teaches, class names
+ * that differ only by case, an age-gender target with one value in the training images.
+ */
+function warnLayout(name: string, items: LabelledItem[], classes: string[] | undefined, warn: (file: string, reason: string) => void): void {
+  const training = items.filter((i) => (splitRole(i.split) ?? 'train') === 'train');
+  if (classes) {
+    const taught = new Set(training.map((i) => i.className));
+    if (training.length) {
+      for (const c of classes) if (!taught.has(c)) warn(name, `class '${c}' has no training images: the model cannot learn it`);
+    }
+    const byFold = new Map<string, string[]>();
+    for (const c of classes) byFold.set(c.toLowerCase(), [...(byFold.get(c.toLowerCase()) ?? []), c]);
+    for (const same of byFold.values()) {
+      if (same.length > 1) warn(name, `classes ${same.map((c) => `'${c}'`).join(' and ')} differ only by case: they are read as ${same.length} classes`);
+    }
+  } else if (training.length > 1) {
+    const genders = new Set(training.map((i) => i.gender));
+    if (genders.size === 1) warn(name, `every training image is ${GENDER_NAMES[training[0].gender!]}: the gender output cannot learn`);
+    const ages = new Set(training.map((i) => i.age));
+    if (ages.size === 1) warn(name, `every training image is aged ${training[0].age}: the age output cannot learn`);
+  }
 }
 
 interface Context {
@@ -270,8 +296,14 @@ function utkCandidates({ images, rel, skip, candidates }: Context): void {
     const label = parseUtkName(path);
     const top = rel(path).split('/');
     const split = top.length >= 2 && splitRole(top[0]) ? top[0] : 'train';
-    if (label) candidates.push({ path, split, ...label });
-    else skip(path, "name does not follow UTKFace's <age>_<gender>_<race>_<date>.jpg; left out");
+    if (!label) skip(path, "name does not follow UTKFace's <age>_<gender>_<race>_<date>.jpg; left out");
+    else {
+      try {
+        candidates.push({ path, split, ...label, age: humanAge(label.age) });
+      } catch (e) {
+        skip(path, `its name: ${(e as Error).message}; left out`);
+      }
+    }
   }
 }
 
@@ -417,16 +449,9 @@ async function checkImage(
   let width: number;
   let height: number;
   try {
-    ({ width, height } = probeImage(bytes));
+    ({ width, height } = probeWithinLimit(bytes, limits.maxPixels));
   } catch (e) {
     return void skip(c.path, (e as Error).message);
-  }
-  if (width * height > limits.maxPixels) {
-    const mp = (n: number) => `${(n / 1e6).toFixed(1)} MP`;
-    return void skip(
-      c.path,
-      `declares ${width}×${height} pixels (${mp(width * height)}), over the ${mp(limits.maxPixels)} limit`,
-    );
   }
   if (decoder) {
     try {

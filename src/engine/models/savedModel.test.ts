@@ -94,4 +94,36 @@ describe('saveModel / loadSavedModel', () => {
     await expect(loadSavedModel(noMeta)).rejects.toThrow(/studio.json is missing/);
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it('refuses truncated, padded or NaN weights and a studio.json whose task does not fit, naming the file', async () => {
+    const config: ModelConfig = { backbone: 'mobilenet_v3', preset: 'binary', inputSize: 32, weights: 'random' };
+    const model = buildModel(config);
+    const files = await saveModel(model, { model: config, task: 'classification', ctx: { classes: ['a', 'b'] } });
+    model.dispose();
+    const before = tf.memory().numTensors;
+    const weights = files[SAVED_MODEL_FILES.weights];
+    const n = weights.byteLength;
+    const withWeights = (bytes: Uint8Array) => ({ ...files, [SAVED_MODEL_FILES.weights]: bytes });
+    const bytesError = (got: number) => new RegExp(`^weights\\.bin holds ${got} bytes; model\\.json describes \\d+ weights in ${n} bytes`);
+    await expect(loadSavedModel(withWeights(weights.slice(0, n >> 1)))).rejects.toThrow(bytesError(n >> 1));
+    await expect(loadSavedModel(withWeights(new Uint8Array(0)))).rejects.toThrow(bytesError(0));
+    await expect(loadSavedModel(withWeights(new Uint8Array(n + 8)))).rejects.toThrow(bytesError(n + 8));
+
+    const nan = weights.slice();
+    new Float32Array(nan.buffer, 0, 4).fill(NaN);
+    await expect(loadSavedModel(withWeights(nan))).rejects.toThrow(/^weights\.bin: weight '[^']+' holds 4 NaN or infinite values of \d+; the model cannot predict$/);
+
+    const meta = JSON.parse(new TextDecoder().decode(files[SAVED_MODEL_FILES.meta]));
+    const withMeta = (m: object) => ({ ...files, [SAVED_MODEL_FILES.meta]: new TextEncoder().encode(JSON.stringify({ ...meta, ...m })) });
+    await expect(loadSavedModel(withMeta({ task: 'keypoints', ctx: { points: 68 } }))).rejects.toThrow(
+      "studio.json says 'keypoints' with 68 points, which needs outputs of width [136]; model.json's network gives [1]: the two files do not belong together",
+    );
+    await expect(loadSavedModel(withMeta({ ctx: { classes: ['a', 'b', 'c'] } }))).rejects.toThrow(/with 3 classes, which needs outputs of width \[3\]/);
+    await expect(loadSavedModel(withMeta({ task: 'age-gender' }))).rejects.toThrow(/needs outputs of width \[1,1\]/);
+    await expect(loadSavedModel(withMeta({ task: 'segmentation' }))).rejects.toThrow("studio.json names the task 'segmentation'");
+    // Nothing is left behind by a refused model.
+    expect(tf.memory().numTensors).toBe(before);
+    const { model: ok } = await loadSavedModel(files);
+    ok.dispose();
+  });
 });

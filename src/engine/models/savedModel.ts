@@ -127,15 +127,74 @@ export async function loadSavedModel(files: SavedModelFiles): Promise<{ model: t
   const meta = readSavedModelMeta(files);
   const modelJSON = readJson<tf.io.ModelJSON>(files, SAVED_MODEL_FILES.model);
   const artifacts = await tf.io.getModelArtifactsForJSON(modelJSON, async (groups) => {
-    const shards = groups.flatMap((g) => g.paths).map((path) => {
+    const paths = groups.flatMap((g) => g.paths);
+    const shards = paths.map((path) => {
       const bytes = files[path];
       if (!bytes) throw new Error(`${SAVED_MODEL_FILES.model} names the weights file '${path}', which is missing`);
       return bytes.slice().buffer as ArrayBuffer;
     });
-    return [groups.flatMap((g) => g.weights), shards.length === 1 ? shards[0] : tf.io.CompositeArrayBuffer.join(shards)];
+    const specs = groups.flatMap((g) => g.weights);
+    const data = shards.length === 1 ? shards[0] : tf.io.CompositeArrayBuffer.join(shards);
+    checkWeights(paths.join(', '), specs, data);
+    return [specs, data];
   });
   const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+  try {
+    checkOutputsFitTask(model, meta);
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
   restoreTrainable(model, modelJSON);
   rememberConfig(model, meta.model);
   return { model, meta };
+}
+
+const BYTES_PER_VALUE: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2 };
+
+/**
+ * The weights file holds exactly what `model.json`'s manifest describes, and no float weight is NaN or
+ * infinite (a model that would print `"probs": [null, null]`). Throws naming the file and the weight.
+ */
+function checkWeights(file: string, specs: tf.io.WeightsManifestEntry[], data: ArrayBuffer): void {
+  const sizes = specs.map((w) => {
+    const per = BYTES_PER_VALUE[w.quantization?.dtype ?? w.dtype];
+    return per === undefined ? NaN : per * w.shape.reduce((a, b) => a * b, 1);
+  });
+  const need = sizes.reduce((a, b) => a + b, 0);
+  if (Number.isNaN(need)) return; // string weights: sized by their contents, not by the manifest
+  if (data.byteLength !== need) {
+    throw new Error(`${file} holds ${data.byteLength} bytes; ${SAVED_MODEL_FILES.model} describes ${specs.length} weights in ${need} bytes (truncated or not this model's weights)`);
+  }
+  let offset = 0;
+  specs.forEach((w, i) => {
+    if (w.dtype === 'float32' && !w.quantization) {
+      const values = new Float32Array(data.slice(offset, offset + sizes[i]));
+      const bad = values.reduce((n, v) => (Number.isFinite(v) ? n : n + 1), 0);
+      if (bad) throw new Error(`${file}: weight '${w.name}' holds ${bad} NaN or infinite values of ${values.length}; the model cannot predict`);
+    }
+    offset += sizes[i];
+  });
+}
+
+/** Widths of the outputs a task decodes, for a saved model's context: what its network must give. */
+const TASK_OUTPUT_WIDTHS: Record<TaskName, (ctx: TaskContext) => number[]> = {
+  classification: (ctx) => [(ctx.classes?.length ?? 0) === 2 ? 1 : (ctx.classes?.length ?? 0)],
+  keypoints: (ctx) => [2 * (ctx.points ?? 0)],
+  'age-gender': () => [1, 1],
+};
+
+/** `studio.json`'s task (and its classes or points) fits the network's outputs, or the model is refused. */
+function checkOutputsFitTask(model: tf.LayersModel, meta: SavedModelMeta): void {
+  if (!Object.hasOwn(TASK_OUTPUT_WIDTHS, meta.task)) {
+    throw new Error(`${SAVED_MODEL_FILES.meta} names the task '${meta.task}'; the tasks are ${Object.keys(TASK_OUTPUT_WIDTHS).join(', ')}`);
+  }
+  const want = TASK_OUTPUT_WIDTHS[meta.task](meta.ctx ?? {});
+  const have = model.outputs.map((o) => o.shape[o.shape.length - 1]);
+  if (want.length !== have.length || want.some((w, i) => !(w > 0) || w !== have[i])) {
+    throw new Error(
+      `${SAVED_MODEL_FILES.meta} says '${meta.task}'${meta.task === 'classification' ? ` with ${meta.ctx?.classes?.length ?? 0} classes` : meta.task === 'keypoints' ? ` with ${meta.ctx?.points ?? 0} points` : ''}, ` +
+        `which needs outputs of width [${want}]; ${SAVED_MODEL_FILES.model}'s network gives [${have}]: the two files do not belong together`,
+    );
+  }
 }
