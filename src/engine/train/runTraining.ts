@@ -39,7 +39,10 @@ export interface RunTrainingOptions extends Pick<FitOptions, 'hooks' | 'featureS
   resume?: Checkpoint;
   /** Scores the test split, when the dataset has one, after training (default true). */
   test?: boolean;
-  /** Receives the trained model's files (model.json, weights.bin, studio.json) when the run ends done or stopped. */
+  /**
+   * Receives the trained model's files (model.json, weights.bin, studio.json) when the run ends done or stopped,
+   * before the test split is scored; again after it, with the test metrics in studio.json.
+   */
   save?: (files: SavedModelFiles) => void | Promise<void>;
 }
 
@@ -95,19 +98,28 @@ export function runTraining(options: RunTrainingOptions): RunningTraining {
   const done = (async (): Promise<TrainingOutcome> => {
     const fit = await training.done;
     const model = training.model;
+    const infoWith = (metrics: Record<string, number>): SaveModelInfo => ({ model: config.model, task: config.task, ctx: config.ctx, metrics });
+    let metrics = prefixMetrics('val', fit.best?.metrics);
+    // Saved before the test split is read: nothing that goes wrong there can cost the trained model.
+    if (options.save) await options.save(await saveModel(model, infoWith(metrics)));
     let test: Evaluation | undefined;
     if ((options.test ?? true) && splits.test.length > 0) {
-      test = await evaluate(model, task, config.ctx, dataset.archive, splits.test, {
-        decoder: dataset.decoder,
-        batchSize: config.batchSize,
-        onProgress: (done, total) => onEvent?.({ type: 'progress', phase: 'test', done, total }),
-      });
-      onEvent?.({ type: 'test', evaluation: test });
+      try {
+        test = await evaluate(model, task, config.ctx, dataset.archive, splits.test, {
+          decoder: dataset.decoder,
+          batchSize: config.batchSize,
+          onProgress: (done, total) => onEvent?.({ type: 'progress', phase: 'test', done, total }),
+        });
+      } catch (e) {
+        onEvent?.({ type: 'notice', message: `The test split could not be scored (${(e as Error).message}); the trained model is kept.` });
+      }
     }
-    const metrics = { ...prefixMetrics('val', fit.best?.metrics), ...prefixMetrics('test', test?.metrics) };
-    const info: SaveModelInfo = { model: config.model, task: config.task, ctx: config.ctx, metrics };
-    if (options.save) await options.save(await saveModel(model, info));
-    return { state: fit.state, model, config, splits, fit, test, metrics, info };
+    if (test) {
+      onEvent?.({ type: 'test', evaluation: test });
+      metrics = { ...metrics, ...prefixMetrics('test', test.metrics) };
+      if (options.save) await options.save(await saveModel(model, infoWith(metrics)));
+    }
+    return { state: fit.state, model, config, splits, fit, test, metrics, info: infoWith(metrics) };
   })();
 
   return {
