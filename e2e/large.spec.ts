@@ -18,7 +18,7 @@ import { storeField } from './store';
  *   all contexts. `performance.measureUserAgentSpecificMemory()` would cover the same contexts, but this
  *   Chromium (156) answers it only ~60 s after the call, even with `--enable-blink-features=ForceEagerMeasureMemory`
  *   (measured: 60,0xx ms every time): two samples in a two-minute run. CDP answers in milliseconds.
- * - tfjs: the trainer worker's `tf.memory()` (`__modelWorker.now(api => api.memory())`, beside the running
+ * - tfjs: the trainer worker's `tf.memory()` (`__trainerWorker.now(api => api.memory())`, beside the running
  *   train): numBytes of live tensors, and numBytesAllocatedInGPU where the backend has a GPU (not on wasm).
  * - renderer RSS: the resident memory of this test's Chromium renderer processes (Linux /proc): everything the
  *   tab holds, the wasm backend's linear memory, Blink and V8's reserved pages included.
@@ -172,7 +172,7 @@ interface TfMemory {
 /** tfjs' memory in the trainer worker, read beside a running train. */
 function tfMemory(page: Page): Promise<TfMemory> {
   return page.evaluate(() =>
-    (window as unknown as { __modelWorker: { now(fn: (api: { memory(): Promise<TfMemory> }) => Promise<TfMemory>): Promise<TfMemory> } }).__modelWorker.now(
+    (window as unknown as { __trainerWorker: { now(fn: (api: { memory(): Promise<TfMemory> }) => Promise<TfMemory>): Promise<TfMemory> } }).__trainerWorker.now(
       (api) => api.memory(),
     ),
   );

@@ -228,7 +228,7 @@ const api = {
     trained = { model: config, task, ctx, metrics, created };
     return view(loaded.model);
   },
-  /** tfjs' memory figures now (callable beside a running `train`, through `ModelWorkerClient.now`). */
+  /** tfjs' memory figures now (callable beside a running `train`, through `TrainerWorkerClient.now`). */
   memory: () => memoryInfo(),
   /** e2e builds only: the next run holds at `batch` (0-based) of `epoch` until `release` (to act there). */
   stallAt(epoch: number, batch: number): void {

@@ -4,7 +4,7 @@ import type { DatasetItem } from '../../engine/data';
 import type { Prediction } from '../../engine/tasks';
 import type { TrainConfig } from '../../engine/train';
 import { errorInfo } from '../errorInfo';
-import { modelWorker } from '../workerClient';
+import { trainerWorker } from '../trainerWorkerClient';
 import type { StudioState } from './index';
 
 /** One image's prediction as the Predict panel shows it. */
@@ -43,7 +43,7 @@ const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 /** The trained model's prediction on one encoded image (its bytes transferred), decoded with the run's task. */
 export async function predictBlob(blob: Blob, run: TrainConfig): Promise<Prediction> {
   const bytes = await blob.arrayBuffer();
-  return modelWorker.call<Prediction>((api) => api.predict(transfer(bytes, [bytes]), run.task, run.ctx));
+  return trainerWorker.call<Prediction>((api) => api.predict(transfer(bytes, [bytes]), run.task, run.ctx));
 }
 
 /** What the trained keypoint model is called where its points are compared with the pretrained ones. */

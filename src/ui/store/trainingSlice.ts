@@ -19,7 +19,7 @@ import { reportData, seriesOf, type DatasetRef, type SavedProject } from '../per
 import { eventBuffer } from '../training/eventBuffer';
 import { hyperParams, taskNameOf, type HyperParams } from '../training/hyperParams';
 import { applyEvents, initialRunView, type RunView } from '../training/runView';
-import { modelWorker, WorkerRestarted } from '../workerClient';
+import { trainerWorker, WorkerRestarted } from '../trainerWorkerClient';
 import { datasetSample, datasetSource, type SampleName } from './datasetSlice';
 import type { StudioState } from './index';
 
@@ -125,9 +125,9 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
     try {
       set({ runConfig: config });
       started = Date.now();
-      await modelWorker.call((api) => api.train(config, source, splits, proxy(buffer.push), proxy(keepCheckpoint), resume));
+      await trainerWorker.call((api) => api.train(config, source, splits, proxy(buffer.push), proxy(keepCheckpoint), resume));
       await buffer.flush();
-      const files = await modelWorker.call((api) => api.exportFiles());
+      const files = await trainerWorker.call((api) => api.exportFiles());
       set({ trained: true });
       await persist(files);
       await clearCheckpoints().catch(() => undefined);
@@ -164,7 +164,7 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
             notice(`Could not save the project (${message(e)}): training goes on, but a reload will not bring it back.`),
           );
         }
-        const plan = await modelWorker.call((api) => api.plan(report, hyper.lossWeights));
+        const plan = await trainerWorker.call((api) => api.plan(report, hyper.lossWeights));
         const model = get().modelConfig!;
         if (model.preset !== plan.head.preset || model.numClasses !== plan.head.numClasses) {
           await get().chooseModel(model.backbone, plan.head.preset, { numClasses: plan.head.numClasses, inputSize: model.inputSize });
@@ -197,9 +197,9 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
       await train(run, source, { train: trn, val }, checkpoint);
     },
 
-    pauseTraining: async () => void (await modelWorker.now((api) => api.pause())),
-    resumeTraining: async () => void (await modelWorker.now((api) => api.resume())),
-    stopTraining: async () => void (await modelWorker.now((api) => api.stop())),
+    pauseTraining: async () => void (await trainerWorker.now((api) => api.pause())),
+    resumeTraining: async () => void (await trainerWorker.now((api) => api.resume())),
+    stopTraining: async () => void (await trainerWorker.now((api) => api.stop())),
 
     async restoreProject() {
       const saved = await loadProject().catch(() => null);
@@ -241,7 +241,7 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
     async downloadModel() {
       const run = get().runConfig;
       if (!run) return;
-      const zip = await modelWorker.call((api) => api.exportZip());
+      const zip = await trainerWorker.call((api) => api.exportZip());
       const url = URL.createObjectURL(new Blob([zip as Uint8Array<ArrayBuffer>], { type: 'application/zip' }));
       const a = document.createElement('a');
       a.href = url;

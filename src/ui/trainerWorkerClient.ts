@@ -4,7 +4,7 @@ import type { TrainerWorkerApi } from '../workers/trainer.worker';
 /** A call that was cut short because the worker was restarted (a new backend); not a failure to show. */
 export class WorkerRestarted extends Error {
   constructor() {
-    super('model worker restarted');
+    super('trainer worker restarted');
     this.name = 'WorkerRestarted';
   }
 }
@@ -21,7 +21,7 @@ interface Session {
  * The one owner of the trainer worker (which holds the model): starts it, restarts it (a new backend means a
  * fresh worker), queues calls so each runs after the previous one finished, and ends it.
  */
-export class ModelWorkerClient {
+export class TrainerWorkerClient {
   private session: Session | null = null;
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -32,7 +32,7 @@ export class ModelWorkerClient {
     let end: (reason: Error) => void = () => {};
     const ended = new Promise<never>((_, reject) => (end = reject));
     ended.catch(() => {});
-    worker.addEventListener('error', (e) => end(new Error(`model worker failed: ${e.message || 'could not load'}`)));
+    worker.addEventListener('error', (e) => end(new Error(`trainer worker failed: ${e.message || 'could not load'}`)));
     this.session = { worker, api: wrap<TrainerWorkerApi>(worker), ended, end };
     this.queue = Promise.resolve();
   }
@@ -66,4 +66,4 @@ export class ModelWorkerClient {
   }
 }
 
-export const modelWorker = new ModelWorkerClient();
+export const trainerWorker = new TrainerWorkerClient();
