@@ -33,7 +33,6 @@ import type { DatasetSource } from './data.worker';
 
 /** The model as the UI sees it: its module tree and Keras-summary totals, plain data. */
 export interface ModelView {
-  name: string;
   tree: ModuleNode;
   total: number;
   trainable: number;
@@ -83,7 +82,7 @@ function current(): tf.LayersModel {
 
 function view(m: tf.LayersModel): ModelView {
   const { total, trainable, nonTrainable } = summarize(m);
-  return { name: m.name, tree: moduleTree(m), total, trainable, nonTrainable, weights };
+  return { tree: moduleTree(m), total, trainable, nonTrainable, weights };
 }
 
 function setModel(next: tf.LayersModel | null): void {

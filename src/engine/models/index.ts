@@ -3,6 +3,7 @@ export { PRESET_NAMES, PRESET_OUTPUTS, presetsFor, type PresetName, type HeadOpt
 export { backboneSpec, BACKBONES } from './backbones';
 export { buildModel, defaultFreezeOps, moduleTree, summarize, modelName } from './buildModel';
 export type { ModelConfig, ModelSummary, ModuleRow } from './buildModel';
+export { sameModel } from './sameModel';
 export { freeze, unfreeze, applyFreezeOps, type FreezeOp } from './freeze';
 export { walkTree, findModule, type ModuleNode } from './moduleTree';
 export { formatModulePath, modulePath, isWithin } from './modulePath';

@@ -1,6 +1,7 @@
 import { proxy } from 'comlink';
 import type { StateCreator } from 'zustand';
 import { splitDataset } from '../../engine/data';
+import { sameModel } from '../../engine/models';
 import { DIVERGED, type TrainConfig, type TrainEvent, type TrainSplits } from '../../engine/train';
 import type { Checkpoint } from '../../engine/train/checkpoint';
 import type { DatasetSource } from '../../workers/data.worker';
@@ -69,7 +70,7 @@ export const initialTrainingState = {
 
 /** The model shown is the run's, trained: what Predict and Download work on (a new model choice ends that). */
 export function hasTrainedModel(s: StudioState): boolean {
-  return s.trained && s.modelStatus === 'ready' && !!s.runConfig && JSON.stringify(s.modelConfig) === JSON.stringify(s.runConfig.model);
+  return s.trained && s.modelStatus === 'ready' && !!s.runConfig && !!s.modelConfig && sameModel(s.modelConfig, s.runConfig.model);
 }
 
 const message = (e: unknown) => (e as Error)?.message ?? String(e);
@@ -204,7 +205,7 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
     async restoreProject() {
       const saved = await loadProject().catch(() => null);
       const current = get().modelConfig;
-      if (!saved || (current && JSON.stringify(current) !== JSON.stringify(saved.project.model))) return false;
+      if (!saved || (current && !sameModel(current, saved.project.model))) return false;
       const { project, files } = saved;
       const cut = project.state === 'running' || project.state === 'paused';
       // A run the page closed on goes back to its last finished epoch, from which it can go on.
