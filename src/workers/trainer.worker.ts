@@ -28,7 +28,7 @@ import {
 } from '../engine/models';
 import { headConfig, taskContext, taskFor, TASKS, type Prediction, type TaskContext, type TaskName } from '../engine/tasks';
 import { fitBatchSizeToDevice, fitRecovering, idbFeatureStore, memoryFeatureStore, predictImage, spillingFeatureStore, type Training } from '../engine/train';
-import type { Checkpoint, TrainConfig, TrainContext, TrainListener, TrainSplits } from '../engine/train';
+import type { Checkpoint, TrainConfig, TrainListener, TrainSplits } from '../engine/train';
 import type { DatasetSource } from './data.worker';
 
 /** The model as the UI sees it: its module tree and Keras-summary totals, plain data. */
@@ -51,25 +51,22 @@ let trained: SaveModelInfo | null = null;
 let training: Training | null = null;
 /** How the backend was chosen (`init`): a restart after a lost GPU device asks the same. */
 let backendOptions: SelectBackendOptions = { preference: 'auto' };
-/** e2e builds only (`injectFault`): the call whose next run throws inside the worker. */
-type FaultPoint = 'train' | 'predict';
-let fault: FaultPoint | null = null;
-/** e2e builds only (`stallAt`): the batch where the next run stops moving, as if the machine froze there. */
-let stall: { epoch: number; batch: number; reached: boolean; release?: () => void } | null = null;
+type E2eHooks = typeof import('./e2eHooks');
+/** e2e builds only (faults, stalls: see e2eHooks.ts); null, and left out of the bundle, in every other build. */
+const e2e: Promise<E2eHooks> | null = import.meta.env.MODE === 'e2e' ? import('./e2eHooks') : null;
 
-/** The `stall` hook: holds the run at the chosen batch until `release` (if ever). */
-function stallAt(ctx: TrainContext): Promise<void> | undefined {
-  if (!stall || stall.reached || stall.epoch !== ctx.epoch || stall.batch !== ctx.batch) return undefined;
-  const held = stall;
-  held.reached = true;
-  return new Promise<void>((resolve) => (held.release = resolve));
-}
-
-/** Throws the injected fault once, where `point` is reached; a no-op unless one was injected. */
-function faultAt(point: FaultPoint): void {
-  if (fault !== point) return;
-  fault = null;
-  throw new Error(`injected ${point} fault (e2e)`);
+/** e2e builds only: e2eHooks' calls on the worker's api, each once that module is in. */
+function e2eCalls(hooks: Promise<E2eHooks>) {
+  return {
+    /** The next run holds at `batch` (0-based) of `epoch` until `release` (to act there). */
+    stallAt: async (epoch: number, batch: number) => (await hooks).stallAt(epoch, batch),
+    /** Whether the run is held at the stall. */
+    stalled: async () => (await hooks).stalled(),
+    /** Lets a held run go on. */
+    release: async () => (await hooks).release(),
+    /** The next `point` call throws inside the worker, to show how faults surface; 'device-lost' loses the GPU now. */
+    injectFault: async (point: Parameters<E2eHooks['injectFault']>[0]) => (await hooks).injectFault(point, destroyDevice),
+  };
 }
 
 /** `public/weights`, as the studio serves it. */
@@ -174,11 +171,7 @@ const api = {
     // last event's delivery before returning means the page has every event when `train` resolves.
     let delivered: unknown = undefined;
     const forward: TrainListener = (e) => void (delivered = onEvent(e));
-    // The fault is thrown from a hook, deep in the loop, so it takes the path a real failure would.
-    const hooks = [
-      { name: 'fault', onBatchEnd: () => faultAt('train') },
-      { name: 'stall', onBatchBegin: stallAt },
-    ];
+    const hooks = (await e2e)?.hooks ?? [];
     const fitted = fitBatchSizeToDevice(current(), config.batchSize);
     if (fitted.notice) forward({ type: 'notice', message: fitted.notice });
     config = { ...config, batchSize: fitted.batchSize };
@@ -205,7 +198,7 @@ const api = {
 
   /** One image (its file's bytes, transferred) → the task's prediction with the current model. */
   async predict(bytes: ArrayBuffer, task: TaskName, ctx: TaskContext): Promise<Prediction> {
-    faultAt('predict');
+    (await e2e)?.faultAt('predict');
     return predictImage(current(), TASKS[task], ctx, new Uint8Array(bytes), bitmapDecoder);
   },
   /** The trained model's files (model.json, weights.bin, studio.json), transferred. */
@@ -229,26 +222,7 @@ const api = {
   },
   /** tfjs' memory figures now (callable beside a running `train`, through `TrainerWorkerClient.now`). */
   memory: () => memoryInfo(),
-  /** e2e builds only: the next run holds at `batch` (0-based) of `epoch` until `release` (to act there). */
-  stallAt(epoch: number, batch: number): void {
-    if (import.meta.env.MODE !== 'e2e') throw new Error('stalls are injected in e2e builds only');
-    stall = { epoch, batch, reached: false };
-  },
-  /** e2e builds only: whether the run is held at the stall. */
-  stalled: () => !!stall?.reached,
-  /** e2e builds only: lets a held run go on. */
-  release(): void {
-    stall?.release?.();
-    stall = null;
-  },
-  /** e2e builds only: the next `point` call throws inside the worker, to show how faults surface. */
-  injectFault(point: FaultPoint | 'device-lost'): void {
-    if (import.meta.env.MODE !== 'e2e') throw new Error('faults are injected in e2e builds only');
-    // The GPUDevice is destroyed now, as a driver reset would, whatever the run is doing.
-    if (point === 'device-lost') {
-      if (!destroyDevice()) throw new Error('no GPU device to lose: the backend is not WebGPU');
-    } else fault = point;
-  },
+  ...(e2e ? e2eCalls(e2e) : {}),
 };
 
 export type TrainerWorkerApi = typeof api;
