@@ -15,14 +15,25 @@ interface DatasetView {
     splits: Record<string, { count: number; classes?: Record<string, number>; points?: number; genders?: Record<string, number> }>;
     problems: unknown[];
   } | null;
-  datasetItems: { split: string; points?: number[] }[];
 }
 
 const state = (page: Page) =>
   page.evaluate(() => {
     const s = (window as unknown as { __store: { getState(): DatasetView } }).__store.getState();
-    return { datasetStatus: s.datasetStatus, datasetReport: s.datasetReport, datasetItems: s.datasetItems };
+    return { datasetStatus: s.datasetStatus, datasetReport: s.datasetReport, items: 'datasetItems' in s };
   });
+
+/** Items of `split` as the trainer worker, which holds the dataset, hands them to the grid. */
+const workerItems = (page: Page, split: string) =>
+  page.evaluate(
+    (split) =>
+      (
+        window as unknown as {
+          __trainerWorker: { now(fn: (api: { items(split: string, offset: number, count: number): Promise<{ split: string }[]> }) => Promise<{ split: string }[]>): Promise<{ split: string }[]> };
+        }
+      ).__trainerWorker.now((api) => api.items(split, 0, 10_000)),
+    split,
+  );
 
 async function waitForDataset(page: Page) {
   await expect.poll(async () => (await state(page)).datasetStatus, { timeout: 60_000 }).toBe('ready');
@@ -76,8 +87,11 @@ test('drop cats-dogs.zip: 300 train thumbnails with their labels and a 150/150 h
     const last = page.locator('[data-testid=thumb][data-path="train/dogs/dog.987.jpg"]');
     await expect(last.getByTestId('thumb-label')).toHaveText('dogs');
     await expect(last.getByTestId('thumb-image')).toHaveAttribute('href', /^blob:/);
-    const items = (await state(page)).datasetItems.filter((i) => i.split === 'train');
+    // The items stay in the trainer worker: the page holds the report and asks for the rows it shows.
+    expect((await state(page)).items).toBe(false);
+    const items = await workerItems(page, 'train');
     expect(items).toHaveLength(300);
+    expect(items.every((i) => i.split === 'train')).toBe(true);
   });
 });
 

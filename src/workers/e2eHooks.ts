@@ -4,6 +4,7 @@
  * 'e2e', so Vite leaves it out of every other build. It imports no code (the worker hands in what it needs), so
  * its chunk does not pull the worker's modules apart.
  */
+import type { Archive } from '../engine/data';
 import type { Hook, TrainContext } from '../engine/train';
 
 /** The call whose next run throws inside the worker. */
@@ -56,3 +57,21 @@ export function injectFault(point: FaultPoint | 'device-lost', destroyDevice: ()
   if (point !== 'device-lost') fault = point;
   else if (!destroyDevice()) throw new Error('no GPU device to lose: the backend is not WebGPU');
 }
+
+/** Dataset archives opened, and entries read from them, in this worker. */
+const zip = { opens: 0, reads: 0 };
+
+/** Counts the opening of `archive` and every entry read from it (`zipStats`). */
+export function counted(archive: Archive): Archive {
+  zip.opens++;
+  return {
+    ...archive,
+    read(path) {
+      zip.reads++;
+      return archive.read(path);
+    },
+  };
+}
+
+/** Dataset archives opened and entries read from them so far. */
+export const zipStats = (): { opens: number; reads: number } => ({ ...zip });

@@ -2,7 +2,22 @@ import type * as tf from '@tensorflow/tfjs';
 import { expose, transfer } from 'comlink';
 import { zipSync } from 'fflate';
 import { destroyDevice, memoryInfo, restartBackend, selectBackend, type SelectBackendOptions } from '../engine/backend';
-import { bitmapDecoder, blobFiles, blobSource, folderArchive, openZip, type Archive, type DatasetReport } from '../engine/data';
+import {
+  bitmapDecoder,
+  blobFiles,
+  blobSource,
+  folderArchive,
+  openZip,
+  scanDataset,
+  splitDataset,
+  thumbnailBlob,
+  type Archive,
+  type DatasetIndex,
+  type DatasetItem,
+  type DatasetReport,
+  type LayoutName,
+  type ScanProgress,
+} from '../engine/data';
 import {
   applyFreezeOps,
   buildModel,
@@ -29,7 +44,19 @@ import {
 import { headConfig, taskContext, taskFor, TASKS, type Prediction, type TaskContext, type TaskName } from '../engine/tasks';
 import { fitBatchSizeToDevice, fitRecovering, idbFeatureStore, memoryFeatureStore, predictImage, spillingFeatureStore, type Training } from '../engine/train';
 import type { Checkpoint, TrainConfig, TrainListener, TrainSplits } from '../engine/train';
-import type { DatasetSource } from './data.worker';
+
+/** What the user gave: a zip (dropped, picked or a fetched sample) or a dropped folder's files. */
+export type DatasetSource =
+  | { kind: 'zip'; name: string; blob: Blob }
+  | { kind: 'folder'; name: string; files: { path: string; blob: Blob }[] };
+
+/** The open dataset: its archive, opened once (here), and what its scan kept, by split and by path. */
+interface OpenDataset {
+  archive: Archive;
+  index: DatasetIndex;
+  bySplit: Map<string, DatasetItem[]>;
+  byPath: Map<string, DatasetItem>;
+}
 
 /** The model as the UI sees it: its module tree and Keras-summary totals, plain data. */
 export interface ModelView {
@@ -44,7 +71,12 @@ export interface ModelView {
 /** Feature-cache bytes kept in the worker's memory before the rest spills to IndexedDB. */
 const FEATURE_MEMORY_BYTES = 512 * 1024 ** 2;
 
+/** Scan progress is sent at most this often (messages, not images). */
+const PROGRESS_EVERY_MS = 100;
+
 let model: tf.LayersModel | null = null;
+/** The dataset last opened, while it is read and after; a run trains on the one open when it starts. */
+let dataset: Promise<OpenDataset> | null = null;
 let weights: WeightsInfo = RANDOM_INIT;
 /** What the model was trained for (by a run here, or in the saved project it came from): a download says it. */
 let trained: SaveModelInfo | null = null;
@@ -66,6 +98,8 @@ function e2eCalls(hooks: Promise<E2eHooks>) {
     release: async () => (await hooks).release(),
     /** The next `point` call throws inside the worker, to show how faults surface; 'device-lost' loses the GPU now. */
     injectFault: async (point: Parameters<E2eHooks['injectFault']>[0]) => (await hooks).injectFault(point, destroyDevice),
+    /** Dataset archives opened and entries read from them so far (the large e2e: the zip is opened once). */
+    zipStats: async () => (await hooks).zipStats(),
   };
 }
 
@@ -90,6 +124,40 @@ function setModel(next: tf.LayersModel | null): void {
 
 function openSource(source: DatasetSource): Promise<Archive> | Archive {
   return source.kind === 'zip' ? openZip(source.name, blobSource(source.blob)) : folderArchive(source.name, blobFiles(source.files));
+}
+
+/**
+ * Opens `source` and scans it: detects its layout (or reads it as `layout`), decodes every image once with
+ * createImageBitmap (entries inflated one at a time) and keeps the index.
+ */
+async function readDataset(source: DatasetSource, layout?: LayoutName, onProgress?: (p: ScanProgress) => void): Promise<OpenDataset> {
+  const opened = await openSource(source);
+  const archive = (await e2e)?.counted(opened) ?? opened;
+  let last = 0;
+  const index = await scanDataset(archive, {
+    decoder: bitmapDecoder,
+    layout,
+    onProgress(p) {
+      const now = performance.now();
+      if (p.done === p.total || now - last >= PROGRESS_EVERY_MS) {
+        last = now;
+        onProgress?.(p);
+      }
+    },
+  });
+  const bySplit = new Map<string, DatasetItem[]>();
+  for (const item of index.items) {
+    const split = bySplit.get(item.split);
+    if (split) split.push(item);
+    else bySplit.set(item.split, [item]);
+  }
+  return { archive, index, bySplit, byPath: new Map(index.items.map((i) => [i.path, i])) };
+}
+
+/** The dataset open now (once read); throws when none was opened. */
+function openedDataset(): Promise<OpenDataset> {
+  if (!dataset) throw new Error('no dataset open');
+  return dataset;
 }
 
 /**
@@ -142,6 +210,43 @@ const api = {
     return view(current());
   },
 
+  /**
+   * Reads a dataset (see `readDataset`) and keeps it here, for the grid and for training; resolves with its
+   * report. The items stay in the worker: the page asks for the few it shows (`items`, `itemsAt`).
+   */
+  async openDataset(source: DatasetSource, layout?: LayoutName, onProgress?: (p: ScanProgress) => void): Promise<DatasetReport> {
+    const reading = readDataset(source, layout, onProgress);
+    dataset = reading;
+    return (await reading).index.report;
+  },
+  /** `count` items of `split` from `offset` on, in the index's order: a page of the grid. */
+  async items(split: string, offset: number, count: number): Promise<DatasetItem[]> {
+    return ((await openedDataset()).bySplit.get(split) ?? []).slice(offset, offset + count);
+  },
+  /** The open dataset's items at `paths` (null where it has none). */
+  async itemsAt(paths: string[]): Promise<(DatasetItem | null)[]> {
+    const { byPath } = await openedDataset();
+    return paths.map((p) => byPath.get(p) ?? null);
+  },
+  /** The first item whose file is called `fileName` (in any folder), or null: the label of a predicted image. */
+  async itemNamed(fileName: string): Promise<DatasetItem | null> {
+    const { index } = await openedDataset();
+    return index.items.find((i) => i.path.slice(i.path.lastIndexOf('/') + 1) === fileName) ?? null;
+  },
+  /** Small JPEGs of the open dataset's images, longest side `side`; null for an image that does not decode. */
+  async thumbnails(paths: string[], side: number): Promise<(Blob | null)[]> {
+    const { archive } = await openedDataset();
+    return Promise.all(paths.map(async (p) => thumbnailBlob(await archive.read(p), side).catch(() => null)));
+  },
+  /** Images per second through the whole path (inflate + decode + resize to `size`), for the ingestion bench. */
+  async ingest(blob: Blob, size: number): Promise<{ images: number; seconds: number }> {
+    const zip = await openZip('bench.zip', blobSource(blob));
+    const index = await scanDataset(zip);
+    const start = performance.now();
+    for (const item of index.items) await bitmapDecoder(await zip.read(item.path), { width: size, height: size });
+    return { images: index.items.length, seconds: (performance.now() - start) / 1000 };
+  },
+
   /** The dataset's task, its context (with the user's loss weights) and the model head it needs. */
   plan(report: DatasetReport, lossWeights: Record<string, number>) {
     if (!report.task) throw new Error(`${report.name} holds no dataset to train on`);
@@ -151,20 +256,21 @@ const api = {
     return { task: task.name, ctx, head: headConfig(task, ctx) };
   },
   /**
-   * Trains the model the tree shows on `splits` of `source`, events to `onEvent`; resolves when the run ends
-   * (the model then holds its best epoch's weights). Pause, resume and stop act while this runs. With
-   * `onCheckpoint`, every finished epoch's checkpoint is handed over (and awaited); `resume` goes on from one. A
-   * lost GPU device restarts the backend and the run goes on from its last checkpoint.
+   * Trains the model the tree shows on the open dataset (its train and val splits: `splitDataset` with the
+   * config's seed), events to `onEvent`; resolves when the run ends (the model then holds its best epoch's
+   * weights). Pause, resume and stop act while this runs. With `onCheckpoint`, every finished epoch's checkpoint
+   * is handed over (and awaited); `resume` goes on from one. A lost GPU device restarts the backend and the run
+   * goes on from its last checkpoint.
    */
   async train(
     config: TrainConfig,
-    source: DatasetSource,
-    splits: TrainSplits,
     onEvent: TrainListener,
     onCheckpoint?: (checkpoint: Checkpoint) => Promise<void>,
     resume?: Checkpoint,
   ): Promise<void> {
-    const archive = await openSource(source);
+    const { archive, index } = await openedDataset();
+    const { train, val } = splitDataset(index, { seed: config.seed });
+    const splits: TrainSplits = { train, val };
     const featureStore = spillingFeatureStore(memoryFeatureStore(), FEATURE_MEMORY_BYTES, () => idbFeatureStore());
     trained = null;
     // Events travel on the listener's own port, which is not ordered with this call's reply: awaiting the

@@ -38,8 +38,6 @@ export const initialPredictState = {
   predictErrorStack: null as string | null,
 };
 
-const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
-
 /** The trained model's prediction on one encoded image (its bytes transferred), decoded with the run's task. */
 export async function predictBlob(blob: Blob, run: TrainConfig): Promise<Prediction> {
   const bytes = await blob.arrayBuffer();
@@ -61,7 +59,7 @@ export const createPredictSlice: StateCreator<StudioState, [], [], PredictSlice>
     set({ predictStatus: 'predicting', predictError: null, predictErrorStack: null });
     try {
       const result = await predictBlob(file, run);
-      const truth = get().datasetItems.find((i) => baseName(i.path) === file.name) ?? null;
+      const truth = await trainerWorker.call((api) => api.itemNamed(file.name)).catch(() => null);
       const previous = get().prediction;
       if (previous) URL.revokeObjectURL(previous.url);
       predicted = file;

@@ -1,10 +1,8 @@
 import { proxy } from 'comlink';
 import type { StateCreator } from 'zustand';
-import { splitDataset } from '../../engine/data';
 import { sameModel } from '../../engine/models';
-import { DIVERGED, type TrainConfig, type TrainEvent, type TrainSplits } from '../../engine/train';
+import { DIVERGED, type TrainConfig, type TrainEvent } from '../../engine/train';
 import type { Checkpoint } from '../../engine/train/checkpoint';
-import type { DatasetSource } from '../../workers/data.worker';
 import { errorInfo } from '../errorInfo';
 import {
   clearCheckpoints,
@@ -121,12 +119,12 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
     await persist();
   }
 
-  /** Trains `config` in the worker (from `resume` when given); the run's end is saved with its weights. */
-  async function train(config: TrainConfig, source: DatasetSource, splits: TrainSplits, resume?: Checkpoint): Promise<void> {
+  /** Trains `config` on the dataset open in the worker (from `resume` when given); the run's end is saved with its weights. */
+  async function train(config: TrainConfig, resume?: Checkpoint): Promise<void> {
     try {
       set({ runConfig: config });
       started = Date.now();
-      await trainerWorker.call((api) => api.train(config, source, splits, proxy(buffer.push), proxy(keepCheckpoint), resume));
+      await trainerWorker.call((api) => api.train(config, proxy(buffer.push), proxy(keepCheckpoint), resume));
       await buffer.flush();
       const files = await trainerWorker.call((api) => api.exportFiles());
       set({ trained: true });
@@ -150,13 +148,11 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
 
     async startTraining() {
       const s = get();
-      const source = datasetSource();
       const report = s.datasetReport;
-      if (s.trainState === 'running' || s.trainState === 'paused' || !source || !report?.task || !s.modelConfig) return;
+      if (s.trainState === 'running' || s.trainState === 'paused' || s.datasetStatus !== 'ready' || !report?.task || !s.modelConfig) return;
       const hyper = hyperParams(taskNameOf(report.task), s.hyperOverrides);
       set({ ...initialRunView, trainState: 'running', trainMessage: 'Preparing…', runConfig: null, restored: false, trained: false, trainErrorStack: null, resumable: null });
       let config: TrainConfig;
-      let splits: TrainSplits;
       try {
         const dataset = datasetRef();
         // Not being able to save (storage full, private mode) costs the reload safety, not the run.
@@ -173,29 +169,25 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
         if (get().modelStatus !== 'ready') throw new Error(get().modelError ?? 'the model could not be built');
         const { lossWeights: _, ...rest } = hyper;
         config = { model: get().modelConfig!, task: plan.task, ctx: plan.ctx, ...rest };
-        const { train, val } = splitDataset({ report, items: get().datasetItems }, { seed: hyper.seed });
-        splits = { train, val };
       } catch (e) {
         const { message: text, stack } = errorInfo(e);
         set({ trainState: 'failed', trainMessage: text, trainErrorStack: stack, progress: null });
         return;
       }
-      await train(config, source, splits);
+      await train(config);
     },
 
     async continueTraining() {
       const s = get();
-      const source = datasetSource();
       const run = s.runConfig;
-      if (!s.resumable || !run || !source || !s.datasetReport || s.modelStatus !== 'ready') return;
+      if (!s.resumable || !run || s.datasetStatus !== 'ready' || s.modelStatus !== 'ready') return;
       const checkpoint = await loadCheckpoint().catch(() => null);
       if (!checkpoint) {
         set({ resumable: null, trainMessage: 'the checkpoint to resume from is gone (site data cleared?)' });
         return;
       }
       set({ trainState: 'running', trainMessage: `Resuming after epoch ${checkpoint.epoch}…`, resumable: null, restored: false, trainErrorStack: null });
-      const { train: trn, val } = splitDataset({ report: s.datasetReport, items: s.datasetItems }, { seed: run.seed });
-      await train(run, source, { train: trn, val }, checkpoint);
+      await train(run, checkpoint);
     },
 
     pauseTraining: async () => void (await trainerWorker.now((api) => api.pause())),
