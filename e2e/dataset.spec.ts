@@ -155,3 +155,37 @@ test('the three sample buttons load their samples', async ({ page }) => {
     await expect(page.getByTestId('thumb').first().getByTestId('thumb-label')).toHaveText(/^\d+(\.\d)? y · (Male|Female)$/);
   });
 });
+
+test('a new backend restarts the trainer worker: it reads the same dataset again, shows it and trains on it', async ({ page }) => {
+  test.setTimeout(240_000);
+  const field = <K extends string>(key: K) =>
+    page.evaluate((k) => (window as unknown as { __store: { getState(): Record<string, unknown> } }).__store.getState()[k], key);
+
+  await test.step('open the cats-dogs sample, then choose the cpu backend', async () => {
+    await page.goto('/');
+    await expect.poll(() => field('modelStatus'), { timeout: 90_000 }).toBe('ready');
+    await page.getByRole('group', { name: 'Try a sample' }).getByRole('button', { name: 'Cats vs dogs' }).click();
+    await waitForDataset(page);
+    await page.getByRole('combobox', { name: 'Backend' }).selectOption('cpu');
+    await expect(page.getByTestId('backend-badge')).toContainText('cpu forced', { timeout: 60_000 });
+    await expect.poll(() => field('modelStatus'), { timeout: 90_000 }).toBe('ready');
+  });
+
+  await test.step('the new worker holds the dataset: its items and thumbnails come from it', async () => {
+    expect(await workerItems(page, 'train')).toHaveLength(80);
+    await page.getByRole('tab', { name: 'test' }).click();
+    await expect(page.getByTestId('grid-count')).toHaveText('20 images');
+    await expect(page.getByTestId('thumb').first().getByTestId('thumb-image')).toHaveAttribute('href', /^blob:/);
+  });
+
+  await test.step('train one epoch at 32² on it', async () => {
+    await page.getByRole('combobox', { name: 'Input size' }).selectOption('32');
+    await expect.poll(async () => ((await field('modelStatus')) === 'ready' ? ((await field('modelConfig')) as { inputSize?: number }).inputSize : null), { timeout: 60_000 }).toBe(32);
+    await page.getByRole('spinbutton', { name: 'Batch size' }).fill('16');
+    await page.getByRole('spinbutton', { name: 'Epochs' }).fill('1');
+    await page.getByRole('button', { name: 'Start training' }).click();
+    await expect.poll(() => field('trainState'), { timeout: 180_000 }).toMatch(/^(done|failed)$/);
+    expect(await field('trainMessage')).toBeNull();
+    expect(((await field('epochs')) as unknown[]).length).toBe(1);
+  });
+});
