@@ -42,13 +42,25 @@ import {
   type WeightsInfo,
 } from '../engine/models';
 import { headConfig, taskContext, taskFor, TASKS, type Prediction, type TaskContext, type TaskName } from '../engine/tasks';
-import { fitBatchSizeToDevice, fitRecovering, idbFeatureStore, memoryFeatureStore, predictImage, spillingFeatureStore, type Training } from '../engine/train';
+import {
+  fitBatchSizeToDevice,
+  fitRecovering,
+  idbFeatureStore,
+  idbRunStore,
+  memoryFeatureStore,
+  predictImage,
+  spillingFeatureStore,
+  type Training,
+} from '../engine/train';
 import type { Checkpoint, TrainConfig, TrainListener, TrainSplits } from '../engine/train';
 
 /** What the user gave: a zip (dropped, picked or a fetched sample) or a dropped folder's files. */
 export type DatasetSource =
   | { kind: 'zip'; name: string; blob: Blob }
   | { kind: 'folder'; name: string; files: { path: string; blob: Blob }[] };
+
+/** A checkpoint as the page shows it after a reload: the finished epochs and the Report, no weights. */
+export type CheckpointSummary = Omit<Checkpoint, 'weights' | 'optimizer' | 'best'> & { best?: Omit<NonNullable<Checkpoint['best']>, 'weights'> };
 
 /** The open dataset: its archive, opened once (here), and what its scan kept, by split and by path. */
 interface OpenDataset {
@@ -81,6 +93,8 @@ let weights: WeightsInfo = RANDOM_INIT;
 /** What the model was trained for (by a run here, or in the saved project it came from): a download says it. */
 let trained: SaveModelInfo | null = null;
 let training: Training | null = null;
+/** The last run's checkpoints and trained model, in IndexedDB: written here, read back after a reload. */
+const runStore = idbRunStore();
 /** How the backend was chosen (`init`): a restart after a lost GPU device asks the same. */
 let backendOptions: SelectBackendOptions = { preference: 'auto' };
 type E2eHooks = typeof import('./e2eHooks');
@@ -185,6 +199,32 @@ async function savedFiles(): Promise<SavedModelFiles> {
   return saveModel(current(), trained);
 }
 
+const message = (e: unknown) => (e as Error)?.message ?? String(e);
+
+/** Every finished epoch's checkpoint into IndexedDB, before the run goes on; storage trouble is a notice, not a failure. */
+function keepCheckpoints(notice: (message: string) => void) {
+  return async (checkpoint: Checkpoint): Promise<void> => {
+    try {
+      const { prunedForSpace: pruned } = await runStore.saveCheckpoint(checkpoint);
+      if (pruned.length) {
+        notice(`Storage is short: pruned the checkpoint${pruned.length > 1 ? 's' : ''} of epoch ${pruned.join(', ')} to save epoch ${checkpoint.epoch}'s.`);
+      }
+    } catch (e) {
+      notice(message(e));
+    }
+  };
+}
+
+/** The trained model into IndexedDB, in place of the run's checkpoints; storage trouble is a notice. */
+async function keepTrained(notice: (message: string) => void): Promise<void> {
+  try {
+    await runStore.saveModel(await savedFiles());
+    await runStore.clearCheckpoints();
+  } catch (e) {
+    notice(`Could not save the trained model (${message(e)}): a reload will not bring it back.`);
+  }
+}
+
 const api = {
   /** Picks and starts the tfjs backend; call once, first. */
   init(options: SelectBackendOptions) {
@@ -258,16 +298,16 @@ const api = {
   /**
    * Trains the model the tree shows on the open dataset (its train and val splits: `splitDataset` with the
    * config's seed), events to `onEvent`; resolves when the run ends (the model then holds its best epoch's
-   * weights). Pause, resume and stop act while this runs. With `onCheckpoint`, every finished epoch's checkpoint
-   * is handed over (and awaited); `resume` goes on from one. A lost GPU device restarts the backend and the run
-   * goes on from its last checkpoint.
+   * weights). Pause, resume and stop act while this runs. Every finished epoch's checkpoint goes into IndexedDB,
+   * and the trained model when the run ends (`lastCheckpoint`, `loadTrained` read them back); with `resume`, the
+   * run goes on from the last checkpoint saved there. A lost GPU device restarts the backend and the run goes on
+   * from its last checkpoint.
    */
-  async train(
-    config: TrainConfig,
-    onEvent: TrainListener,
-    onCheckpoint?: (checkpoint: Checkpoint) => Promise<void>,
-    resume?: Checkpoint,
-  ): Promise<void> {
+  async train(config: TrainConfig, onEvent: TrainListener, { resume = false }: { resume?: boolean } = {}): Promise<void> {
+    // A new run forgets the last one's checkpoints and model; storage trouble shows at the first checkpoint.
+    if (!resume) await runStore.clear().catch(() => undefined);
+    const checkpoint = resume ? ((await runStore.loadCheckpoint()) ?? undefined) : undefined;
+    if (resume && !checkpoint) throw new Error('the checkpoint to resume from is gone (site data cleared?)');
     const { archive, index } = await openedDataset();
     const { train, val } = splitDataset(index, { seed: config.seed });
     const splits: TrainSplits = { train, val };
@@ -277,6 +317,8 @@ const api = {
     // last event's delivery before returning means the page has every event when `train` resolves.
     let delivered: unknown = undefined;
     const forward: TrainListener = (e) => void (delivered = onEvent(e));
+    const notice = (message: string) => forward({ type: 'notice', message });
+    const onCheckpoint = keepCheckpoints(notice);
     const hooks = (await e2e)?.hooks ?? [];
     const fitted = fitBatchSizeToDevice(current(), config.batchSize);
     if (fitted.notice) forward({ type: 'notice', message: fitted.notice });
@@ -285,7 +327,7 @@ const api = {
       current(),
       { archive, decoder: bitmapDecoder, splits },
       config,
-      { onEvent: forward, featureStore, hooks, resume, onCheckpoint },
+      { onEvent: forward, featureStore, hooks, resume: checkpoint, onCheckpoint },
       { restart: () => restartBackend(backendOptions), rebuild: () => build(config.model) },
     );
     try {
@@ -297,6 +339,17 @@ const api = {
       training = null;
       await delivered;
     }
+    await keepTrained(notice);
+    await delivered;
+  },
+  /** The newest checkpoint saved in IndexedDB, without its weights; null when there is none. */
+  async lastCheckpoint(): Promise<CheckpointSummary | null> {
+    const checkpoint = await runStore.loadCheckpoint();
+    if (!checkpoint) return null;
+    const { weights: _w, optimizer: _o, best, ...rest } = checkpoint;
+    if (!best) return rest;
+    const { weights: _b, ...bestRest } = best;
+    return { ...rest, best: bestRest };
   },
   pause: () => training?.pause(),
   resume: () => training?.resume(),
@@ -307,18 +360,18 @@ const api = {
     (await e2e)?.faultAt('predict');
     return predictImage(current(), TASKS[task], ctx, new Uint8Array(bytes), bitmapDecoder);
   },
-  /** The trained model's files (model.json, weights.bin, studio.json), transferred. */
-  async exportFiles(): Promise<SavedModelFiles> {
-    const files = await savedFiles();
-    return transfer(files, Object.values(files).map((f) => f.buffer as ArrayBuffer));
-  },
-  /** The same files as one zip, for "Download model". */
+  /** The trained model's files (model.json, weights.bin, studio.json) as one zip, for "Download model". */
   async exportZip(): Promise<Uint8Array> {
     const zip = zipSync(await savedFiles());
     return transfer(zip, [zip.buffer as ArrayBuffer]);
   },
-  /** Rebuilds a saved project's trained model from its files; it becomes the model the tree shows. */
-  async loadProject(files: SavedModelFiles): Promise<ModelView> {
+  /**
+   * Rebuilds the last run's trained model from its files in IndexedDB; it becomes the model the tree shows.
+   * Null when no run saved one (the model is then left as it was).
+   */
+  async loadTrained(): Promise<ModelView | null> {
+    const files = await runStore.loadModel();
+    if (!files) return null;
     const loaded = await loadSavedModel(files);
     setModel(loaded.model);
     const { model: config, task, ctx, metrics, created } = loaded.meta;

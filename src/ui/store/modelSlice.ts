@@ -38,8 +38,11 @@ export interface ModelSlice {
    * class count of a multiclass head and the input size.
    */
   chooseModel(backbone: BackboneName, preset: PresetName, shape?: Pick<ModelConfig, 'numClasses' | 'inputSize'>): Promise<void>;
-  /** Shows a trained model saved with the project: the worker rebuilds it from its files (transferred). */
-  loadTrained(config: ModelConfig, files: Record<string, Uint8Array>): Promise<void>;
+  /**
+   * Shows the trained model of the last run as `config`: the worker rebuilds it from the files it saved in
+   * IndexedDB. False when it has none: `config` is then left building, for the caller to build afresh.
+   */
+  loadTrained(config: ModelConfig): Promise<boolean>;
   /** Rebuilds the current model at another square input size, the tree's clicks kept. */
   setInputSize(size: number): Promise<void>;
   /** Rebuilds the current config, clicks included (after a backend change); picks a default on first run. */
@@ -121,17 +124,20 @@ export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (
 
     chooseModel: (backbone, preset, shape = {}) => serial(() => build({ backbone, preset, ...shape, freezeOps: [] }, false)),
 
-    loadTrained: (config, files) =>
-      serial(async () => {
+    async loadTrained(config) {
+      let found = true;
+      await serial(async () => {
         set({ modelConfig: config, modelStatus: 'building', modelError: null, undoStack: [] });
         try {
-          const buffers = Object.values(files).map((f) => f.buffer as ArrayBuffer);
-          const view = await trainerWorker.call((api) => api.loadProject(transfer(files, buffers)));
-          if (get().modelConfig === config) set({ modelView: view, modelStatus: 'ready' });
+          const view = await trainerWorker.call((api) => api.loadTrained());
+          if (!view) found = false;
+          else if (get().modelConfig === config) set({ modelView: view, modelStatus: 'ready' });
         } catch (e) {
           if (!(e instanceof WorkerRestarted) && get().modelConfig === config) set({ modelStatus: 'error', modelError: message(e) });
         }
-      }),
+      });
+      return found;
+    },
 
     setInputSize: (size) =>
       serial(async () => {

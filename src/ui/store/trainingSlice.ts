@@ -2,17 +2,8 @@ import { proxy } from 'comlink';
 import type { StateCreator } from 'zustand';
 import { sameModel } from '../../engine/models';
 import { DIVERGED, type TrainConfig, type TrainEvent } from '../../engine/train';
-import type { Checkpoint } from '../../engine/train/checkpoint';
 import { errorInfo } from '../errorInfo';
-import {
-  clearCheckpoints,
-  loadCheckpoint,
-  loadProject,
-  saveCheckpoint,
-  saveModelFiles,
-  saveProject,
-  startProject,
-} from '../persistence/projectDb';
+import { loadProject, saveProject, startProject } from '../persistence/projectDb';
 import { epochsOf } from '../training/checkpointView';
 import { reportData, seriesOf, type DatasetRef, type SavedProject } from '../persistence/project';
 import { eventBuffer } from '../training/eventBuffer';
@@ -29,7 +20,7 @@ export interface TrainingSlice extends RunView {
   runConfig: TrainConfig | null;
   /** True when the run shown came back from IndexedDB after a reload. */
   restored: boolean;
-  /** True when the worker holds the run's trained weights (after a run ends, or restored with its files). */
+  /** True when the worker holds the run's trained weights (after a run ends, or restored from IndexedDB). */
   trained: boolean;
   /** The stack of the fault that failed the run (shown under its message), null otherwise. */
   trainErrorStack: string | null;
@@ -85,12 +76,14 @@ function datasetRef(): DatasetRef | null {
 export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlice> = (set, get) => {
   let started = 0;
 
-  /** Saves the records (and, with `files`, the trained weights); a failure to save is shown, not thrown. */
-  async function persist(files?: Record<string, Uint8Array>): Promise<void> {
+  /**
+   * Saves the run's records (the worker saves its checkpoints and trained weights itself); a failure to save is
+   * shown, not thrown.
+   */
+  async function persist(): Promise<void> {
     const project = get().projectSnapshot();
     if (!project) return;
     try {
-      if (files) await saveModelFiles(files);
       await saveProject(project);
     } catch (e) {
       set({ trainMessage: `could not save the project: ${message(e)}` });
@@ -106,30 +99,18 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
 
   const notice = (text: string) => set((s) => ({ notices: [...s.notices, text] }));
 
-  /** Every finished epoch: its checkpoint into IndexedDB before the run goes on (the worker awaits this). */
-  async function keepCheckpoint(checkpoint: Checkpoint): Promise<void> {
-    try {
-      const { prunedForSpace } = await saveCheckpoint(checkpoint);
-      if (prunedForSpace.length) {
-        notice(`Storage is short: pruned the checkpoint${prunedForSpace.length > 1 ? 's' : ''} of epoch ${prunedForSpace.join(', ')} to save epoch ${checkpoint.epoch}'s.`);
-      }
-    } catch (e) {
-      notice(message(e));
-    }
-    await persist();
-  }
-
-  /** Trains `config` on the dataset open in the worker (from `resume` when given); the run's end is saved with its weights. */
-  async function train(config: TrainConfig, resume?: Checkpoint): Promise<void> {
+  /**
+   * Trains `config` on the dataset open in the worker (`resume`: from the last checkpoint the worker saved); the
+   * worker saves checkpoints and the trained weights, the page the run's records.
+   */
+  async function train(config: TrainConfig, resume = false): Promise<void> {
     try {
       set({ runConfig: config });
       started = Date.now();
-      await trainerWorker.call((api) => api.train(config, proxy(buffer.push), proxy(keepCheckpoint), resume));
+      await trainerWorker.call((api) => api.train(config, proxy(buffer.push), { resume }));
       await buffer.flush();
-      const files = await trainerWorker.call((api) => api.exportFiles());
       set({ trained: true });
-      await persist(files);
-      await clearCheckpoints().catch(() => undefined);
+      await persist();
     } catch (e) {
       await buffer.flush();
       if (e instanceof WorkerRestarted) set({ trainState: 'stopped', trainMessage: 'the backend was restarted', progress: null });
@@ -181,13 +162,13 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
       const s = get();
       const run = s.runConfig;
       if (!s.resumable || !run || s.datasetStatus !== 'ready' || s.modelStatus !== 'ready') return;
-      const checkpoint = await loadCheckpoint().catch(() => null);
+      const checkpoint = await trainerWorker.call((api) => api.lastCheckpoint()).catch(() => null);
       if (!checkpoint) {
         set({ resumable: null, trainMessage: 'the checkpoint to resume from is gone (site data cleared?)' });
         return;
       }
       set({ trainState: 'running', trainMessage: `Resuming after epoch ${checkpoint.epoch}…`, resumable: null, restored: false, trainErrorStack: null });
-      await train(run, checkpoint);
+      await train(run, true);
     },
 
     pauseTraining: async () => void (await trainerWorker.now((api) => api.pause())),
@@ -195,13 +176,12 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
     stopTraining: async () => void (await trainerWorker.now((api) => api.stop())),
 
     async restoreProject() {
-      const saved = await loadProject().catch(() => null);
+      const project = await loadProject().catch(() => null);
       const current = get().modelConfig;
-      if (!saved || (current && !sameModel(current, saved.project.model))) return false;
-      const { project, files } = saved;
+      if (!project || (current && !sameModel(current, project.model))) return false;
       const cut = project.state === 'running' || project.state === 'paused';
-      // A run the page closed on goes back to its last finished epoch, from which it can go on.
-      const checkpoint = cut ? await loadCheckpoint().catch(() => null) : null;
+      // A run the page closed on goes back to its last finished epoch (the worker saved it), from which it can go on.
+      const checkpoint = cut ? await trainerWorker.call((api) => api.lastCheckpoint()).catch(() => null) : null;
       const total = project.run.epochs;
       const lost = checkpoint
         ? `The page was closed during epoch ${checkpoint.epoch + 1} of ${total}; epochs 1–${checkpoint.epoch} are saved. Resume to go on from epoch ${checkpoint.epoch + 1}.`
@@ -216,16 +196,16 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
         runConfig: project.run,
         hyperOverrides: project.hyper,
         restored: true,
-        trained: files !== null,
+        // A run that ended saved its trained model (the worker did); one cut short has none.
+        trained: !cut,
         resumable: checkpoint && checkpoint.epoch < total ? { epoch: checkpoint.epoch, epochs: total } : null,
       });
       if (get().datasetStatus === 'idle') {
         const d = project.dataset;
         void (d.kind === 'sample' ? get().openSample(d.name as SampleName) : get().openDataset(d));
       }
-      if (files) await get().loadTrained(project.model, files);
-      else {
-        set({ modelConfig: project.model });
+      if (!(await get().loadTrained(project.model))) {
+        set({ trained: false, modelConfig: project.model });
         await get().reloadModel();
       }
       return true;
