@@ -52,7 +52,7 @@ import {
   spillingFeatureStore,
   type Training,
 } from '../engine/train';
-import type { Checkpoint, TrainConfig, TrainListener, TrainSplits } from '../engine/train';
+import type { Checkpoint, Report, ReportData, TrainConfig, TrainListener, TrainSplits } from '../engine/train';
 
 /** What the user gave: a zip (dropped, picked or a fetched sample) or a dropped folder's files. */
 export type DatasetSource =
@@ -93,6 +93,8 @@ let weights: WeightsInfo = RANDOM_INIT;
 /** What the model was trained for (by a run here, or in the saved project it came from): a download says it. */
 let trained: SaveModelInfo | null = null;
 let training: Training | null = null;
+/** The Report of the last run, once it is over (`report`). */
+let finished: Report | null = null;
 /** The last run's checkpoints and trained model, in IndexedDB: written here, read back after a reload. */
 const runStore = idbRunStore();
 /** How the backend was chosen (`init`): a restart after a lost GPU device asks the same. */
@@ -320,22 +322,25 @@ const api = {
     const notice = (message: string) => forward({ type: 'notice', message });
     const onCheckpoint = keepCheckpoints(notice);
     const hooks = (await e2e)?.hooks ?? [];
-    const fitted = fitBatchSizeToDevice(current(), config.batchSize);
-    if (fitted.notice) forward({ type: 'notice', message: fitted.notice });
-    config = { ...config, batchSize: fitted.batchSize };
-    training = fitRecovering(
-      current(),
-      { archive, decoder: bitmapDecoder, splits },
-      config,
-      { onEvent: forward, featureStore, hooks, resume: checkpoint, onCheckpoint },
-      { restart: () => restartBackend(backendOptions), rebuild: () => build(config.model) },
-    );
+    finished = null;
     try {
+      const fitted = fitBatchSizeToDevice(current(), config.batchSize);
+      if (fitted.notice) forward({ type: 'notice', message: fitted.notice });
+      config = { ...config, batchSize: fitted.batchSize };
+      training = fitRecovering(
+        current(),
+        { archive, decoder: bitmapDecoder, splits },
+        config,
+        { onEvent: forward, featureStore, hooks, resume: checkpoint, onCheckpoint },
+        { restart: () => restartBackend(backendOptions), rebuild: () => build(config.model) },
+      );
       const result = await training.done;
       const best = result.best?.metrics ?? {};
       const metrics = Object.fromEntries(Object.entries(best).map(([k, v]) => [`val_${k}`, v]));
       trained = { model: config.model, task: config.task, ctx: config.ctx, metrics };
     } finally {
+      // The run's Report stays readable (`report`) once it is over.
+      finished = training?.report ?? null;
       training = null;
       await delivered;
     }
@@ -351,6 +356,8 @@ const api = {
     const { weights: _b, ...bestRest } = best;
     return { ...rest, best: bestRest };
   },
+  /** The Report of the run going on, or of the last one, as `Report.toJSON()`: what a saved project keeps. */
+  report: (): ReportData | null => (training?.report ?? finished)?.toJSON() ?? null,
   pause: () => training?.pause(),
   resume: () => training?.resume(),
   stop: () => training?.stop(),

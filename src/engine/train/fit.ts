@@ -352,7 +352,7 @@ class Run {
             pos = epoch - 1 + (batch + 1) / plan.length;
             const bad = Object.entries(this.logs).map(([k, v]) => badLoss(k, v)).find(Boolean);
             if (bad) throw new TrainingDiverged(pos, bad, this.lr);
-            this.emit({ type: 'record', pos, values: this.logs, line: this.report.record(pos, this.logs) });
+            this.emit({ type: 'record', pos, values: this.logs, line: this.report.record(pos, this.logs), ...this.report.times(pos) });
             await this.callHooks('batchEnd', { batch, batches: plan.length });
           }
           const blownUp = badWeights(values[values.length - 1], startNorm);
@@ -465,7 +465,7 @@ class Run {
   }
 
   private recordVal(pos: number, values: Record<string, number>): void {
-    this.emit({ type: 'record', pos, values, line: this.report.record(pos, values) });
+    this.emit({ type: 'record', pos, values, line: this.report.record(pos, values), ...this.report.times(pos) });
   }
 
   private emitSamples(epoch: number, scored: ScoredItem[]): void {

@@ -1,11 +1,11 @@
 import { proxy } from 'comlink';
 import type { StateCreator } from 'zustand';
 import { sameModel } from '../../engine/models';
-import { DIVERGED, type TrainConfig, type TrainEvent } from '../../engine/train';
+import { DIVERGED, type ReportData, type TrainConfig, type TrainEvent } from '../../engine/train';
 import { errorInfo } from '../errorInfo';
 import { loadProject, saveProject, startProject } from '../persistence/projectDb';
 import { epochsOf } from '../training/checkpointView';
-import { reportData, seriesOf, type DatasetRef, type SavedProject } from '../persistence/project';
+import { seriesOf, type DatasetRef, type SavedProject } from '../persistence/project';
 import { eventBuffer } from '../training/eventBuffer';
 import { hyperParams, taskNameOf, type HyperParams } from '../training/hyperParams';
 import { applyEvents, initialRunView, type RunView } from '../training/runView';
@@ -42,8 +42,8 @@ export interface TrainingSlice extends RunView {
   restoreProject(): Promise<boolean>;
   /** Saves the trained model as a zip (model.json, weights.bin, studio.json), zipped in the worker. */
   downloadModel(): Promise<void>;
-  /** The current project as saved data: the dataset reference, the model and the run's records. */
-  projectSnapshot(): SavedProject | null;
+  /** The current project as saved data: the dataset reference, the model, the run's state and its `report`. */
+  projectSnapshot(report: ReportData): SavedProject | null;
   resetTraining(): void;
 }
 
@@ -74,14 +74,13 @@ function datasetRef(): DatasetRef | null {
 }
 
 export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlice> = (set, get) => {
-  let started = 0;
-
   /**
    * Saves the run's records (the worker saves its checkpoints and trained weights itself); a failure to save is
    * shown, not thrown.
    */
   async function persist(): Promise<void> {
-    const project = get().projectSnapshot();
+    const report = await trainerWorker.now((api) => api.report()).catch(() => null);
+    const project = report && get().projectSnapshot(report);
     if (!project) return;
     try {
       await saveProject(project);
@@ -106,7 +105,6 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
   async function train(config: TrainConfig, resume = false): Promise<void> {
     try {
       set({ runConfig: config });
-      started = Date.now();
       await trainerWorker.call((api) => api.train(config, proxy(buffer.push), { resume }));
       await buffer.flush();
       set({ trained: true });
@@ -223,7 +221,7 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
     },
 
-    projectSnapshot() {
+    projectSnapshot(report) {
       const s = get();
       const dataset = datasetRef();
       if (!s.runConfig || !dataset || !s.datasetReport?.task) return null;
@@ -236,7 +234,7 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
         hyper: hyperParams(taskNameOf(s.datasetReport.task), s.hyperOverrides),
         state: s.trainState,
         message: s.trainMessage,
-        report: reportData(s.series, s.runConfig.epochs, s.epochs, s.eta ? s.eta.elapsed * 1000 : Date.now() - started),
+        report,
         epochs: s.epochs,
         samples: s.samples,
       };
