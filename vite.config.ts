@@ -119,8 +119,8 @@ export default defineConfig({
     // its closure variables (`_scriptDir`) as in the source: a minified worker breaks threaded wasm.
     rolldownOptions: {
       output: { minify: false },
-      // engine/data has no module side effects: the data worker, which reads zips and decodes images, then
-      // leaves out the tensor helpers (and tfjs) that only the training worker uses.
+      // engine/data has no module side effects: a worker bundle leaves out the parts of it that the worker
+      // does not use (the landmarks worker, which decodes images, then holds none of the zip reading).
       treeshake: { moduleSideEffects: [{ test: /[\\/]src[\\/]engine[\\/]data[\\/]/, sideEffects: false }] },
     },
   },

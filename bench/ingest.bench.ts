@@ -1,6 +1,6 @@
 /**
  * Ingestion throughput on the real facial-keypoints.zip (500 images): every image inflated from the zip,
- * decoded and stretched to 224×224 RGB — in Node (sharp) and in the Chromium data worker (createImageBitmap +
+ * decoded and stretched to 224×224 RGB — in Node (sharp) and in the Chromium trainer worker (createImageBitmap +
  * OffscreenCanvas), measured in the same run. Prints a table; `run()` returns its rows for bench/run.ts.
  */
 import { chromium } from '@playwright/test';
@@ -30,7 +30,7 @@ async function node(): Promise<{ images: number; seconds: number; scanSeconds: n
   return { images: items.length, seconds, scanSeconds };
 }
 
-/** Chromium: the studio's data worker, loaded from a Vite dev server into a blank page of the same origin. */
+/** Chromium: the studio's trainer worker, loaded from a Vite dev server into a blank page of the same origin. */
 async function browser(): Promise<{ images: number; seconds: number; scanSeconds: number }> {
   const server = await createServer({
     configFile: fileURLToPath(new URL('../vite.config.ts', import.meta.url)),
@@ -48,15 +48,16 @@ async function browser(): Promise<{ images: number; seconds: number; scanSeconds
     await page.goto(`${origin}/__ingest.html`);
     return await page.evaluate(async (size) => {
       // Served by the Vite dev server; typed as the module it is.
-      const url = '/src/ui/dataWorkerClient.ts';
-      const { dataWorker } = (await import(/* @vite-ignore */ url)) as typeof import('../src/ui/dataWorkerClient');
+      const url = '/src/ui/trainerWorkerClient.ts';
+      const { trainerWorker } = (await import(/* @vite-ignore */ url)) as typeof import('../src/ui/trainerWorkerClient');
       const blob = await (await fetch('/__ingest.zip')).blob();
       const t0 = performance.now();
-      const index = await dataWorker.open({ kind: 'zip', name: 'facial-keypoints.zip', blob }, undefined, () => {});
+      const report = await trainerWorker.openDataset({ kind: 'zip', name: 'facial-keypoints.zip', blob }, undefined, () => {});
       const scanSeconds = (performance.now() - t0) / 1000;
-      const { images, seconds } = await dataWorker.ingest(blob, size);
-      dataWorker.terminate();
-      if (images !== index.items.length) throw new Error('ingest and scan disagree');
+      const { images, seconds } = await trainerWorker.now((api) => api.ingest(blob, size));
+      trainerWorker.terminate();
+      const kept = Object.values(report.splits).reduce((n, s) => n + s.count, 0);
+      if (images !== kept) throw new Error('ingest and scan disagree');
       return { images, seconds, scanSeconds };
     }, SIZE);
   } finally {

@@ -17,7 +17,7 @@ interface StoreView {
 }
 
 interface StudioWindow {
-  __modelWorker: { call(fn: (api: { stallAt(epoch: number, batch: number): Promise<void> }) => Promise<void>): Promise<void> };
+  __trainerWorker: { call(fn: (api: { stallAt(epoch: number, batch: number): Promise<void> }) => Promise<void>): Promise<void> };
 }
 
 const field = storeField<StoreView>();
@@ -43,7 +43,7 @@ test('reload in the middle of epoch 3 of 4: epochs 1–2 come back, and the run 
 
   const before = await test.step('train until the middle of epoch 3, then reload', async () => {
     // The run stops moving at batch 16 of 32 in epoch 3, so the reload lands mid-epoch however fast the machine.
-    await page.evaluate(() => (window as unknown as StudioWindow).__modelWorker.call((api) => api.stallAt(3, 16)));
+    await page.evaluate(() => (window as unknown as StudioWindow).__trainerWorker.call((api) => api.stallAt(3, 16)));
     await page.getByRole('button', { name: 'Start training' }).click();
     await expect.poll(async () => Math.max(0, ...((await field(page, 'series')).trn_loss ?? []).map((p) => p.pos)), { timeout: 180_000 }).toBe(2.5);
     const epochs = await field(page, 'epochs');

@@ -15,14 +15,25 @@ interface DatasetView {
     splits: Record<string, { count: number; classes?: Record<string, number>; points?: number; genders?: Record<string, number> }>;
     problems: unknown[];
   } | null;
-  datasetItems: { split: string; points?: number[] }[];
 }
 
 const state = (page: Page) =>
   page.evaluate(() => {
     const s = (window as unknown as { __store: { getState(): DatasetView } }).__store.getState();
-    return { datasetStatus: s.datasetStatus, datasetReport: s.datasetReport, datasetItems: s.datasetItems };
+    return { datasetStatus: s.datasetStatus, datasetReport: s.datasetReport, items: 'datasetItems' in s };
   });
+
+/** Items of `split` as the trainer worker, which holds the dataset, hands them to the grid. */
+const workerItems = (page: Page, split: string) =>
+  page.evaluate(
+    (split) =>
+      (
+        window as unknown as {
+          __trainerWorker: { now(fn: (api: { items(split: string, offset: number, count: number): Promise<{ split: string }[]> }) => Promise<{ split: string }[]>): Promise<{ split: string }[]> };
+        }
+      ).__trainerWorker.now((api) => api.items(split, 0, 10_000)),
+    split,
+  );
 
 async function waitForDataset(page: Page) {
   await expect.poll(async () => (await state(page)).datasetStatus, { timeout: 60_000 }).toBe('ready');
@@ -76,8 +87,11 @@ test('drop cats-dogs.zip: 300 train thumbnails with their labels and a 150/150 h
     const last = page.locator('[data-testid=thumb][data-path="train/dogs/dog.987.jpg"]');
     await expect(last.getByTestId('thumb-label')).toHaveText('dogs');
     await expect(last.getByTestId('thumb-image')).toHaveAttribute('href', /^blob:/);
-    const items = (await state(page)).datasetItems.filter((i) => i.split === 'train');
+    // The items stay in the trainer worker: the page holds the report and asks for the rows it shows.
+    expect((await state(page)).items).toBe(false);
+    const items = await workerItems(page, 'train');
     expect(items).toHaveLength(300);
+    expect(items.every((i) => i.split === 'train')).toBe(true);
   });
 });
 
@@ -139,5 +153,39 @@ test('the three sample buttons load their samples', async ({ page }) => {
     await expect(page.getByTestId('hist-train-Male')).toContainText('40');
     await expect(page.getByTestId('hist-train-Female')).toContainText('40');
     await expect(page.getByTestId('thumb').first().getByTestId('thumb-label')).toHaveText(/^\d+(\.\d)? y · (Male|Female)$/);
+  });
+});
+
+test('a new backend restarts the trainer worker: it reads the same dataset again, shows it and trains on it', async ({ page }) => {
+  test.setTimeout(240_000);
+  const field = <K extends string>(key: K) =>
+    page.evaluate((k) => (window as unknown as { __store: { getState(): Record<string, unknown> } }).__store.getState()[k], key);
+
+  await test.step('open the cats-dogs sample, then choose the cpu backend', async () => {
+    await page.goto('/');
+    await expect.poll(() => field('modelStatus'), { timeout: 90_000 }).toBe('ready');
+    await page.getByRole('group', { name: 'Try a sample' }).getByRole('button', { name: 'Cats vs dogs' }).click();
+    await waitForDataset(page);
+    await page.getByRole('combobox', { name: 'Backend' }).selectOption('cpu');
+    await expect(page.getByTestId('backend-badge')).toContainText('cpu forced', { timeout: 60_000 });
+    await expect.poll(() => field('modelStatus'), { timeout: 90_000 }).toBe('ready');
+  });
+
+  await test.step('the new worker holds the dataset: its items and thumbnails come from it', async () => {
+    expect(await workerItems(page, 'train')).toHaveLength(80);
+    await page.getByRole('tab', { name: 'test' }).click();
+    await expect(page.getByTestId('grid-count')).toHaveText('20 images');
+    await expect(page.getByTestId('thumb').first().getByTestId('thumb-image')).toHaveAttribute('href', /^blob:/);
+  });
+
+  await test.step('train one epoch at 32² on it', async () => {
+    await page.getByRole('combobox', { name: 'Input size' }).selectOption('32');
+    await expect.poll(async () => ((await field('modelStatus')) === 'ready' ? ((await field('modelConfig')) as { inputSize?: number }).inputSize : null), { timeout: 60_000 }).toBe(32);
+    await page.getByRole('spinbutton', { name: 'Batch size' }).fill('16');
+    await page.getByRole('spinbutton', { name: 'Epochs' }).fill('1');
+    await page.getByRole('button', { name: 'Start training' }).click();
+    await expect.poll(() => field('trainState'), { timeout: 180_000 }).toMatch(/^(done|failed)$/);
+    expect(await field('trainMessage')).toBeNull();
+    expect(((await field('epochs')) as unknown[]).length).toBe(1);
   });
 });

@@ -24,7 +24,7 @@ interface TrainerHandle {
   release(): Promise<void>;
   injectFault(point: 'device-lost'): Promise<void>;
 }
-type StudioWindow = { __modelWorker: { call<T>(fn: (api: TrainerHandle) => Promise<T>): Promise<T>; now<T>(fn: (api: TrainerHandle) => Promise<T>): Promise<T> } };
+type StudioWindow = { __trainerWorker: { call<T>(fn: (api: TrainerHandle) => Promise<T>): Promise<T>; now<T>(fn: (api: TrainerHandle) => Promise<T>): Promise<T> } };
 
 const field = storeField<StoreView>();
 
@@ -45,11 +45,11 @@ test('?backend=webgpu: the GPUDevice destroyed in epoch 2 of 3 → the backend r
 
   await test.step('train; in the middle of epoch 2, destroy() the backend\'s GPUDevice', async () => {
     // Held at batch 2 of 4 in epoch 2, so the loss lands mid-epoch however fast the epochs run.
-    await page.evaluate(() => (window as unknown as StudioWindow).__modelWorker.call((api) => api.stallAt(2, 2)));
+    await page.evaluate(() => (window as unknown as StudioWindow).__trainerWorker.call((api) => api.stallAt(2, 2)));
     await page.getByRole('button', { name: 'Start training' }).click();
-    await expect.poll(() => page.evaluate(() => (window as unknown as StudioWindow).__modelWorker.now((api) => api.stalled())), { timeout: 180_000 }).toBe(true);
+    await expect.poll(() => page.evaluate(() => (window as unknown as StudioWindow).__trainerWorker.now((api) => api.stalled())), { timeout: 180_000 }).toBe(true);
     await page.evaluate(async () => {
-      const worker = (window as unknown as StudioWindow).__modelWorker;
+      const worker = (window as unknown as StudioWindow).__trainerWorker;
       await worker.now((api) => api.injectFault('device-lost'));
       await worker.now((api) => api.release());
     });

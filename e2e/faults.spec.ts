@@ -3,10 +3,10 @@ import { readFile } from 'node:fs/promises';
 import { unzipSync } from 'fflate';
 import { failOnRequestsLeavingLocalhost } from './offline';
 
-/** The studio's store and model-worker client, as the e2e build exposes them; only what this journey reads. */
+/** The studio's store and trainer-worker client, as the e2e build exposes them; only what this journey reads. */
 interface StudioWindow {
   __store: { getState(): Record<string, unknown> };
-  __modelWorker: { call(fn: (api: { injectFault(point: string): Promise<void> }) => Promise<void>): Promise<void> };
+  __trainerWorker: { call(fn: (api: { injectFault(point: string): Promise<void> }) => Promise<void>): Promise<void> };
 }
 
 /** One field of the store. */
@@ -15,7 +15,7 @@ const field = (page: Page, key: string) =>
 
 /** Makes the worker's next `point` call throw inside the worker (an e2e-build-only hook, no mocking). */
 const injectFault = (page: Page, point: 'train' | 'predict') =>
-  page.evaluate((p) => (window as unknown as StudioWindow).__modelWorker.call((api) => api.injectFault(p)), point);
+  page.evaluate((p) => (window as unknown as StudioWindow).__trainerWorker.call((api) => api.injectFault(p)), point);
 
 /** The sample's own test image of a dog. */
 async function sampleImage(): Promise<{ name: string; mimeType: string; buffer: Buffer }> {

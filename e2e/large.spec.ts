@@ -11,14 +11,14 @@ import { storeField } from './store';
  *
  * What is measured, and why:
  * - JS memory of the whole tab: CDP `Runtime.getHeapUsage` in the page and in every worker it started, nested
- *   ones included (the data worker that reads the zip, the trainer worker that caches and trains, and the
- *   trainer's wasm pthread workers), reached by auto-attaching to each worker target (`Target.setAutoAttach`,
- *   messages relayed with `Target.sendMessageToTarget`). Per context: `usedSize` (the V8 heap) plus
+ *   ones included (the trainer worker that reads the zip, caches and trains, and its wasm pthread workers),
+ *   reached by auto-attaching to each worker target (`Target.setAutoAttach`, messages relayed with
+ *   `Target.sendMessageToTarget`). Per context: `usedSize` (the V8 heap) plus
  *   `backingStorageSize` (ArrayBuffers: zip slices, decoded pixels, cached features); the figure is their sum over
  *   all contexts. `performance.measureUserAgentSpecificMemory()` would cover the same contexts, but this
  *   Chromium (156) answers it only ~60 s after the call, even with `--enable-blink-features=ForceEagerMeasureMemory`
  *   (measured: 60,0xx ms every time): two samples in a two-minute run. CDP answers in milliseconds.
- * - tfjs: the trainer worker's `tf.memory()` (`__modelWorker.now(api => api.memory())`, beside the running
+ * - tfjs: the trainer worker's `tf.memory()` (`__trainerWorker.now(api => api.memory())`, beside the running
  *   train): numBytes of live tensors, and numBytesAllocatedInGPU where the backend has a GPU (not on wasm).
  * - renderer RSS: the resident memory of this test's Chromium renderer processes (Linux /proc): everything the
  *   tab holds, the wasm backend's linear memory, Blink and V8's reserved pages included.
@@ -55,7 +55,7 @@ interface StoreView {
   epochs: { epoch: number; averages: Record<string, number>; seconds: number; val: { metrics: Record<string, number> } }[];
 }
 
-/** One field of the store (the whole state holds 20,000 items: never read it whole). */
+/** One field of the store at a time (the store holds every Report record: never read it whole while it trains). */
 const field = storeField<StoreView>();
 
 interface Sample {
@@ -130,7 +130,7 @@ interface HeapUsage {
 
 /**
  * JS memory of the page and every worker under it (V8 heap + ArrayBuffer backing stores, per context), by
- * where it lives: page, data worker, trainer worker, wasm threads.
+ * where it lives: page, trainer worker, wasm threads.
  */
 async function heapWatcher(page: Page): Promise<() => Promise<{ bytes: number; breakdown: Record<string, number> }>> {
   const cdp: CDPSession = await page.context().newCDPSession(page);
@@ -147,13 +147,7 @@ async function heapWatcher(page: Page): Promise<() => Promise<{ bytes: number; b
       all(root).map(async (c) => {
         const usage = (await c.send('Runtime.getHeapUsage').catch(() => null)) as HeapUsage | null;
         if (!usage) return;
-        const key = c.url.includes('data.worker')
-          ? 'data worker'
-          : c.url.includes('trainer.worker')
-            ? 'trainer worker'
-            : c.url.startsWith('blob:')
-              ? 'wasm threads'
-              : c.url;
+        const key = c.url.includes('trainer.worker') ? 'trainer worker' : c.url.startsWith('blob:') ? 'wasm threads' : c.url;
         breakdown[key] = (breakdown[key] ?? 0) + size(usage);
       }),
     );
@@ -172,8 +166,18 @@ interface TfMemory {
 /** tfjs' memory in the trainer worker, read beside a running train. */
 function tfMemory(page: Page): Promise<TfMemory> {
   return page.evaluate(() =>
-    (window as unknown as { __modelWorker: { now(fn: (api: { memory(): Promise<TfMemory> }) => Promise<TfMemory>): Promise<TfMemory> } }).__modelWorker.now(
+    (window as unknown as { __trainerWorker: { now(fn: (api: { memory(): Promise<TfMemory> }) => Promise<TfMemory>): Promise<TfMemory> } }).__trainerWorker.now(
       (api) => api.memory(),
+    ),
+  );
+}
+
+/** Dataset archives the trainer worker opened and entries it read from them (e2e builds count them). */
+function zipStats(page: Page): Promise<{ opens: number; reads: number }> {
+  type Stats = { opens: number; reads: number };
+  return page.evaluate(() =>
+    (window as unknown as { __trainerWorker: { now(fn: (api: { zipStats(): Promise<Stats> }) => Promise<Stats>): Promise<Stats> } }).__trainerWorker.now(
+      (api) => api.zipStats(),
     ),
   );
 }
@@ -275,6 +279,7 @@ test('@slow a 20,000-image zip is read, cached and trained for one epoch within 
 
   const memory = sampler(page, await heapWatcher(page), 2_000);
   const times = { read: 0, cache: 0, epoch: 0, total: 0 };
+  const zipRead = { afterScan: { opens: 0, reads: 0 }, afterTraining: { opens: 0, reads: 0 } };
   try {
     await test.step('pick the zip: image folders, train 16,000 / val 2,000 / test 2,000, no problems', async () => {
       memory.mark('read');
@@ -296,6 +301,10 @@ test('@slow a 20,000-image zip is read, cached and trained for one epoch within 
       expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(LARGE_IMAGES);
       expect(report.problems).toEqual([]);
       await expect(page.getByTestId('split-train')).toHaveText('train: 16000');
+      // One worker reads the zip: opened once, every image read once by the scan (and a few for the grid).
+      zipRead.afterScan = await zipStats(page);
+      expect(zipRead.afterScan.opens).toBe(1);
+      expect(zipRead.afterScan.reads).toBeGreaterThanOrEqual(LARGE_IMAGES);
     });
 
     await test.step(`mobilenet_v3 at ${INPUT}², batch 32, 1 epoch, feature cache on (default)`, async () => {
@@ -333,6 +342,11 @@ test('@slow a 20,000-image zip is read, cached and trained for one epoch within 
       expect(trn.every((p) => Number.isFinite(p.value))).toBe(true);
       expect(Number.isFinite(epochs[0].averages.trn_loss)).toBe(true);
       console.log(`epoch 1: trn_loss ${epochs[0].averages.trn_loss.toFixed(3)}, val ${JSON.stringify(epochs[0].val.metrics)}`);
+      // Training reads the zip the scan opened (no second open): each train and val image once more, into the
+      // feature cache; the page never sent the items or the zip again.
+      zipRead.afterTraining = await zipStats(page);
+      expect(zipRead.afterTraining.opens).toBe(1);
+      expect(zipRead.afterTraining.reads).toBeLessThan(2 * LARGE_IMAGES);
     });
   } finally {
     await memory.stop();
@@ -356,6 +370,7 @@ test('@slow a 20,000-image zip is read, cached and trained for one epoch within 
     ['images (train / val / test)', `${LARGE_IMAGES} (16000 / 2000 / 2000), ${LARGE_SIDE} px JPEGs, zip ${MB(zip.bytes)} MB`],
     ['backend, model', `${backend}, mobilenet_v3 @${INPUT}², batch 32, feature cache on`],
     ['read (scan + decode check) s', times.read.toFixed(1)],
+    ['zip opened / entries read: after the scan; after training', `${zipRead.afterScan.opens} / ${zipRead.afterScan.reads}; ${zipRead.afterTraining.opens} / ${zipRead.afterTraining.reads}`],
     ['feature cache (18,000 images) s', times.cache.toFixed(1)],
     ['epoch 1 (train + val) s', times.epoch.toFixed(1)],
     ['training total s', times.total.toFixed(1)],

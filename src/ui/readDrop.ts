@@ -1,4 +1,4 @@
-import type { DatasetSource } from '../workers/data.worker';
+import type { DatasetSource } from '../workers/trainer.worker';
 
 /**
  * What was dropped, as a dataset source: a zip file, or a folder read through File System entries (every file

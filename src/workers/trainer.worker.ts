@@ -2,7 +2,21 @@ import type * as tf from '@tensorflow/tfjs';
 import { expose, transfer } from 'comlink';
 import { zipSync } from 'fflate';
 import { destroyDevice, memoryInfo, restartBackend, selectBackend, type SelectBackendOptions } from '../engine/backend';
-import { bitmapDecoder, blobFiles, blobSource, folderArchive, openZip, type Archive, type DatasetIndex, type DatasetReport } from '../engine/data';
+import {
+  bitmapDecoder,
+  blobFiles,
+  blobSource,
+  folderArchive,
+  openZip,
+  scanDataset,
+  thumbnailBlob,
+  type Archive,
+  type DatasetIndex,
+  type DatasetItem,
+  type DatasetReport,
+  type LayoutName,
+  type ScanProgress,
+} from '../engine/data';
 import {
   applyFreezeOps,
   buildModel,
@@ -27,13 +41,37 @@ import {
   type WeightsInfo,
 } from '../engine/models';
 import { TASKS, type Prediction, type TaskContext, type TaskName } from '../engine/tasks';
-import { idbFeatureStore, memoryFeatureStore, planTraining, predictImage, runTraining, spillingFeatureStore, type RunningTraining } from '../engine/train';
-import type { Checkpoint, TrainConfig, TrainContext, TrainingChoices, TrainListener } from '../engine/train';
-import type { DatasetSource } from './data.worker';
+import {
+  idbFeatureStore,
+  idbRunStore,
+  memoryFeatureStore,
+  planTraining,
+  predictImage,
+  runTraining,
+  spillingFeatureStore,
+  trainingSplits,
+  type RunningTraining,
+} from '../engine/train';
+import type { Checkpoint, Report, ReportData, TrainConfig, TrainingChoices, TrainListener } from '../engine/train';
+
+/** What the user gave: a zip (dropped, picked or a fetched sample) or a dropped folder's files. */
+export type DatasetSource =
+  | { kind: 'zip'; name: string; blob: Blob }
+  | { kind: 'folder'; name: string; files: { path: string; blob: Blob }[] };
+
+/** A checkpoint as the page shows it after a reload: the finished epochs and the Report, no weights. */
+export type CheckpointSummary = Omit<Checkpoint, 'weights' | 'optimizer' | 'best'> & { best?: Omit<NonNullable<Checkpoint['best']>, 'weights'> };
+
+/** The open dataset: its archive, opened once (here), and what its scan kept, by split and by path. */
+interface OpenDataset {
+  archive: Archive;
+  index: DatasetIndex;
+  bySplit: Map<string, DatasetItem[]>;
+  byPath: Map<string, DatasetItem>;
+}
 
 /** The model as the UI sees it: its module tree and Keras-summary totals, plain data. */
 export interface ModelView {
-  name: string;
   tree: ModuleNode;
   total: number;
   trainable: number;
@@ -45,32 +83,40 @@ export interface ModelView {
 /** Feature-cache bytes kept in the worker's memory before the rest spills to IndexedDB. */
 const FEATURE_MEMORY_BYTES = 512 * 1024 ** 2;
 
+/** Scan progress is sent at most this often (messages, not images). */
+const PROGRESS_EVERY_MS = 100;
+
 let model: tf.LayersModel | null = null;
+/** The dataset last opened, while it is read and after; a run trains on the one open when it starts. */
+let dataset: Promise<OpenDataset> | null = null;
 let weights: WeightsInfo = RANDOM_INIT;
 /** What the model was trained for (by a run here, or in the saved project it came from): a download says it. */
 let trained: SaveModelInfo | null = null;
 let training: RunningTraining | null = null;
+/** The Report of the last run, once it is over (`report`). */
+let finished: Report | null = null;
+/** The last run's checkpoints and trained model, in IndexedDB: written here, read back after a reload. */
+const runStore = idbRunStore();
 /** How the backend was chosen (`init`): a restart after a lost GPU device asks the same. */
 let backendOptions: SelectBackendOptions = { preference: 'auto' };
-/** e2e builds only (`injectFault`): the call whose next run throws inside the worker. */
-type FaultPoint = 'train' | 'predict';
-let fault: FaultPoint | null = null;
-/** e2e builds only (`stallAt`): the batch where the next run stops moving, as if the machine froze there. */
-let stall: { epoch: number; batch: number; reached: boolean; release?: () => void } | null = null;
+type E2eHooks = typeof import('./e2eHooks');
+/** e2e builds only (faults, stalls: see e2eHooks.ts); null, and left out of the bundle, in every other build. */
+const e2e: Promise<E2eHooks> | null = import.meta.env.MODE === 'e2e' ? import('./e2eHooks') : null;
 
-/** The `stall` hook: holds the run at the chosen batch until `release` (if ever). */
-function stallAt(ctx: TrainContext): Promise<void> | undefined {
-  if (!stall || stall.reached || stall.epoch !== ctx.epoch || stall.batch !== ctx.batch) return undefined;
-  const held = stall;
-  held.reached = true;
-  return new Promise<void>((resolve) => (held.release = resolve));
-}
-
-/** Throws the injected fault once, where `point` is reached; a no-op unless one was injected. */
-function faultAt(point: FaultPoint): void {
-  if (fault !== point) return;
-  fault = null;
-  throw new Error(`injected ${point} fault (e2e)`);
+/** e2e builds only: e2eHooks' calls on the worker's api, each once that module is in. */
+function e2eCalls(hooks: Promise<E2eHooks>) {
+  return {
+    /** The next run holds at `batch` (0-based) of `epoch` until `release` (to act there). */
+    stallAt: async (epoch: number, batch: number) => (await hooks).stallAt(epoch, batch),
+    /** Whether the run is held at the stall. */
+    stalled: async () => (await hooks).stalled(),
+    /** Lets a held run go on. */
+    release: async () => (await hooks).release(),
+    /** The next `point` call throws inside the worker, to show how faults surface; 'device-lost' loses the GPU now. */
+    injectFault: async (point: Parameters<E2eHooks['injectFault']>[0]) => (await hooks).injectFault(point, destroyDevice),
+    /** Dataset archives opened and entries read from them so far (the large e2e: the zip is opened once). */
+    zipStats: async () => (await hooks).zipStats(),
+  };
 }
 
 /** `public/weights`, as the studio serves it. */
@@ -83,7 +129,7 @@ function current(): tf.LayersModel {
 
 function view(m: tf.LayersModel): ModelView {
   const { total, trainable, nonTrainable } = summarize(m);
-  return { name: m.name, tree: moduleTree(m), total, trainable, nonTrainable, weights };
+  return { tree: moduleTree(m), total, trainable, nonTrainable, weights };
 }
 
 function setModel(next: tf.LayersModel | null): void {
@@ -94,6 +140,40 @@ function setModel(next: tf.LayersModel | null): void {
 
 function openSource(source: DatasetSource): Promise<Archive> | Archive {
   return source.kind === 'zip' ? openZip(source.name, blobSource(source.blob)) : folderArchive(source.name, blobFiles(source.files));
+}
+
+/**
+ * Opens `source` and scans it: detects its layout (or reads it as `layout`), decodes every image once with
+ * createImageBitmap (entries inflated one at a time) and keeps the index.
+ */
+async function readDataset(source: DatasetSource, layout?: LayoutName, onProgress?: (p: ScanProgress) => void): Promise<OpenDataset> {
+  const opened = await openSource(source);
+  const archive = (await e2e)?.counted(opened) ?? opened;
+  let last = 0;
+  const index = await scanDataset(archive, {
+    decoder: bitmapDecoder,
+    layout,
+    onProgress(p) {
+      const now = performance.now();
+      if (p.done === p.total || now - last >= PROGRESS_EVERY_MS) {
+        last = now;
+        onProgress?.(p);
+      }
+    },
+  });
+  const bySplit = new Map<string, DatasetItem[]>();
+  for (const item of index.items) {
+    const split = bySplit.get(item.split);
+    if (split) split.push(item);
+    else bySplit.set(item.split, [item]);
+  }
+  return { archive, index, bySplit, byPath: new Map(index.items.map((i) => [i.path, i])) };
+}
+
+/** The dataset open now (once read); throws when none was opened. */
+function openedDataset(): Promise<OpenDataset> {
+  if (!dataset) throw new Error('no dataset open');
+  return dataset;
 }
 
 /**
@@ -121,6 +201,32 @@ async function savedFiles(): Promise<SavedModelFiles> {
   return saveModel(current(), trained);
 }
 
+const message = (e: unknown) => (e as Error)?.message ?? String(e);
+
+/** Every finished epoch's checkpoint into IndexedDB, before the run goes on; storage trouble is a notice, not a failure. */
+function keepCheckpoints(notice: (message: string) => void) {
+  return async (checkpoint: Checkpoint): Promise<void> => {
+    try {
+      const { prunedForSpace: pruned } = await runStore.saveCheckpoint(checkpoint);
+      if (pruned.length) {
+        notice(`Storage is short: pruned the checkpoint${pruned.length > 1 ? 's' : ''} of epoch ${pruned.join(', ')} to save epoch ${checkpoint.epoch}'s.`);
+      }
+    } catch (e) {
+      notice(message(e));
+    }
+  };
+}
+
+/** The trained model into IndexedDB, in place of the run's checkpoints; storage trouble is a notice. */
+async function keepTrained(notice: (message: string) => void): Promise<void> {
+  try {
+    await runStore.saveModel(await savedFiles());
+    await runStore.clearCheckpoints();
+  } catch (e) {
+    notice(`Could not save the trained model (${message(e)}): a reload will not bring it back.`);
+  }
+}
+
 const api = {
   /** Picks and starts the tfjs backend; call once, first. */
   init(options: SelectBackendOptions) {
@@ -146,34 +252,70 @@ const api = {
     return view(current());
   },
 
-  /** The run's config for the dataset and the user's choices (`planTraining`): task, head, the proposed recipe. */
-  plan: (report: DatasetReport, choices: TrainingChoices, trainImages: number) => planTraining(report, choices, trainImages),
   /**
-   * Trains the model the tree shows on `index` of `source`, events to `onEvent`; resolves when the run ends
-   * (the model then holds its best epoch's weights). Pause, resume and stop act while this runs. With
-   * `onCheckpoint`, every finished epoch's checkpoint is handed over (and awaited); `resume` goes on from one. A
-   * lost GPU device restarts the backend and the run goes on from its last checkpoint.
+   * Reads a dataset (see `readDataset`) and keeps it here, for the grid and for training; resolves with its
+   * report. The items stay in the worker: the page asks for the few it shows (`items`, `itemsAt`).
    */
-  async train(
-    config: TrainConfig,
-    source: DatasetSource,
-    index: DatasetIndex,
-    onEvent: TrainListener,
-    onCheckpoint?: (checkpoint: Checkpoint) => Promise<void>,
-    resume?: Checkpoint,
-  ): Promise<void> {
-    const archive = await openSource(source);
+  async openDataset(source: DatasetSource, layout?: LayoutName, onProgress?: (p: ScanProgress) => void): Promise<DatasetReport> {
+    const reading = readDataset(source, layout, onProgress);
+    dataset = reading;
+    return (await reading).index.report;
+  },
+  /** `count` items of `split` from `offset` on, in the index's order: a page of the grid. */
+  async items(split: string, offset: number, count: number): Promise<DatasetItem[]> {
+    return ((await openedDataset()).bySplit.get(split) ?? []).slice(offset, offset + count);
+  },
+  /** The open dataset's items at `paths` (null where it has none). */
+  async itemsAt(paths: string[]): Promise<(DatasetItem | null)[]> {
+    const { byPath } = await openedDataset();
+    return paths.map((p) => byPath.get(p) ?? null);
+  },
+  /** The first item whose file is called `fileName` (in any folder), or null: the label of a predicted image. */
+  async itemNamed(fileName: string): Promise<DatasetItem | null> {
+    const { index } = await openedDataset();
+    return index.items.find((i) => i.path.slice(i.path.lastIndexOf('/') + 1) === fileName) ?? null;
+  },
+  /** Small JPEGs of the open dataset's images, longest side `side`; null for an image that does not decode. */
+  async thumbnails(paths: string[], side: number): Promise<(Blob | null)[]> {
+    const { archive } = await openedDataset();
+    return Promise.all(paths.map(async (p) => thumbnailBlob(await archive.read(p), side).catch(() => null)));
+  },
+  /** Images per second through the whole path (inflate + decode + resize to `size`), for the ingestion bench. */
+  async ingest(blob: Blob, size: number): Promise<{ images: number; seconds: number }> {
+    const zip = await openZip('bench.zip', blobSource(blob));
+    const index = await scanDataset(zip);
+    const start = performance.now();
+    for (const item of index.items) await bitmapDecoder(await zip.read(item.path), { width: size, height: size });
+    return { images: index.items.length, seconds: (performance.now() - start) / 1000 };
+  },
+
+  /** The run's config for the open dataset and the user's choices (`planTraining`): task, head, the proposed recipe. */
+  async plan(choices: TrainingChoices): Promise<TrainConfig> {
+    const { index } = await openedDataset();
+    return planTraining(index.report, choices, trainingSplits(index).train.length);
+  },
+  /**
+   * Trains the model the tree shows on the open dataset (`runTraining`: its train and val splits, then its test
+   * split once), events to `onEvent`; resolves when the run ends (the model then holds its best epoch's
+   * weights). Pause, resume and stop act while this runs. Every finished epoch's checkpoint goes into IndexedDB,
+   * and the trained model when the run ends (`lastCheckpoint`, `loadTrained` read them back); with `resume`, the
+   * run goes on from the last checkpoint saved there. A lost GPU device restarts the backend and the run goes on
+   * from its last checkpoint.
+   */
+  async train(config: TrainConfig, onEvent: TrainListener, { resume = false }: { resume?: boolean } = {}): Promise<void> {
+    // A new run forgets the last one's checkpoints and model; storage trouble shows at the first checkpoint.
+    if (!resume) await runStore.clear().catch(() => undefined);
+    const checkpoint = resume ? ((await runStore.loadCheckpoint()) ?? undefined) : undefined;
+    if (resume && !checkpoint) throw new Error('the checkpoint to resume from is gone (site data cleared?)');
+    const { archive, index } = await openedDataset();
     const featureStore = spillingFeatureStore(memoryFeatureStore(), FEATURE_MEMORY_BYTES, () => idbFeatureStore());
     trained = null;
     // Events travel on the listener's own port, which is not ordered with this call's reply: awaiting the
     // last event's delivery before returning means the page has every event when `train` resolves.
     let delivered: unknown = undefined;
     const forward: TrainListener = (e) => void (delivered = onEvent(e));
-    // The fault is thrown from a hook, deep in the loop, so it takes the path a real failure would.
-    const hooks = [
-      { name: 'fault', onBatchEnd: () => faultAt('train') },
-      { name: 'stall', onBatchBegin: stallAt },
-    ];
+    const notice = (message: string) => forward({ type: 'notice', message });
+    finished = null;
     training = runTraining({
       config,
       dataset: { archive, index, decoder: bitmapDecoder },
@@ -182,38 +324,53 @@ const api = {
       restartBackend: () => restartBackend(backendOptions),
       onEvent: forward,
       featureStore,
-      hooks,
-      resume,
-      onCheckpoint,
+      hooks: (await e2e)?.hooks ?? [],
+      resume: checkpoint,
+      onCheckpoint: keepCheckpoints(notice),
     });
     try {
       trained = (await training.done).info;
     } finally {
+      // The run's Report stays readable (`report`) once it is over.
+      finished = training?.report ?? null;
       training = null;
       await delivered;
     }
+    await keepTrained(notice);
+    await delivered;
   },
+  /** The newest checkpoint saved in IndexedDB, without its weights; null when there is none. */
+  async lastCheckpoint(): Promise<CheckpointSummary | null> {
+    const checkpoint = await runStore.loadCheckpoint();
+    if (!checkpoint) return null;
+    const { weights: _w, optimizer: _o, best, ...rest } = checkpoint;
+    if (!best) return rest;
+    const { weights: _b, ...bestRest } = best;
+    return { ...rest, best: bestRest };
+  },
+  /** The Report of the run going on, or of the last one, as `Report.toJSON()`: what a saved project keeps. */
+  report: (): ReportData | null => (training?.report ?? finished)?.toJSON() ?? null,
   pause: () => training?.pause(),
   resume: () => training?.resume(),
   stop: () => training?.stop(),
 
   /** One image (its file's bytes, transferred) → the task's prediction with the current model. */
   async predict(bytes: ArrayBuffer, task: TaskName, ctx: TaskContext): Promise<Prediction> {
-    faultAt('predict');
+    (await e2e)?.faultAt('predict');
     return predictImage(current(), TASKS[task], ctx, new Uint8Array(bytes), bitmapDecoder);
   },
-  /** The trained model's files (model.json, weights.bin, studio.json), transferred. */
-  async exportFiles(): Promise<SavedModelFiles> {
-    const files = await savedFiles();
-    return transfer(files, Object.values(files).map((f) => f.buffer as ArrayBuffer));
-  },
-  /** The same files as one zip, for "Download model". */
+  /** The trained model's files (model.json, weights.bin, studio.json) as one zip, for "Download model". */
   async exportZip(): Promise<Uint8Array> {
     const zip = zipSync(await savedFiles());
     return transfer(zip, [zip.buffer as ArrayBuffer]);
   },
-  /** Rebuilds a saved project's trained model from its files; it becomes the model the tree shows. */
-  async loadProject(files: SavedModelFiles): Promise<ModelView> {
+  /**
+   * Rebuilds the last run's trained model from its files in IndexedDB; it becomes the model the tree shows.
+   * Null when no run saved one (the model is then left as it was).
+   */
+  async loadTrained(): Promise<ModelView | null> {
+    const files = await runStore.loadModel();
+    if (!files) return null;
     const loaded = await loadSavedModel(files);
     setModel(loaded.model);
     const { model: config, task, ctx, metrics, created } = loaded.meta;
@@ -221,28 +378,9 @@ const api = {
     trained = { model: config, task, ctx, metrics, created };
     return view(loaded.model);
   },
-  /** tfjs' memory figures now (callable beside a running `train`, through `ModelWorkerClient.now`). */
+  /** tfjs' memory figures now (callable beside a running `train`, through `TrainerWorkerClient.now`). */
   memory: () => memoryInfo(),
-  /** e2e builds only: the next run holds at `batch` (0-based) of `epoch` until `release` (to act there). */
-  stallAt(epoch: number, batch: number): void {
-    if (import.meta.env.MODE !== 'e2e') throw new Error('stalls are injected in e2e builds only');
-    stall = { epoch, batch, reached: false };
-  },
-  /** e2e builds only: whether the run is held at the stall. */
-  stalled: () => !!stall?.reached,
-  /** e2e builds only: lets a held run go on. */
-  release(): void {
-    stall?.release?.();
-    stall = null;
-  },
-  /** e2e builds only: the next `point` call throws inside the worker, to show how faults surface. */
-  injectFault(point: FaultPoint | 'device-lost'): void {
-    if (import.meta.env.MODE !== 'e2e') throw new Error('faults are injected in e2e builds only');
-    // The GPUDevice is destroyed now, as a driver reset would, whatever the run is doing.
-    if (point === 'device-lost') {
-      if (!destroyDevice()) throw new Error('no GPU device to lose: the backend is not WebGPU');
-    } else fault = point;
-  },
+  ...(e2e ? e2eCalls(e2e) : {}),
 };
 
 export type TrainerWorkerApi = typeof api;

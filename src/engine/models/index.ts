@@ -4,6 +4,7 @@ export { backboneSpec, BACKBONES } from './backbones';
 export { buildModel, defaultFreezeOps, moduleTree, summarize, modelName } from './buildModel';
 export { modelConfigOf, builtConfig } from './modelConfigOf';
 export type { ModelConfig, ModelSummary, ModuleRow } from './buildModel';
+export { sameModel } from './sameModel';
 export { freeze, unfreeze, applyFreezeOps, type FreezeOp } from './freeze';
 export { walkTree, findModule, type ModuleNode } from './moduleTree';
 export { formatModulePath, modulePath, isWithin } from './modulePath';

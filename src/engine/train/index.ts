@@ -6,6 +6,7 @@ export { loadImages, imageOptionsFor, inOrder, prefetch, type ImageOptions, type
 export { buildFeatureCache, cachedInputs, type FeatureCache, type FeaturePrecision, type BuildCacheOptions } from './featureCache';
 export { memoryFeatureStore, spillingFeatureStore, entryBytes, type FeatureStore, type FeatureEntry } from './featureStore';
 export { idbFeatureStore } from './idbFeatureStore';
+export { idbRunStore, StorageFull, type RunStore } from './idbRunStore';
 export { encodeFloat16, decodeFloat16 } from './float16';
 export { OPTIMIZERS, setLearningRate } from './optimizers';
 export { TRAIN_DEFAULTS, DEFAULT_INPUT_SIZE, DEFAULT_SEED, defaultTrainConfig, type Hyperparameters } from './defaults';

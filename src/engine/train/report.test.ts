@@ -102,6 +102,16 @@ describe('Report', () => {
     }
   });
 
+  it('gives the line\'s times as numbers (times): elapsedMs and etaMs, Infinity at pos 0', () => {
+    const clock = fakeClock();
+    const report = new Report(3, { now: clock.now });
+    clock.advance(1_500);
+    expect(report.times(0.5)).toEqual({ elapsedMs: 1_500, etaMs: 7_500 });
+    expect(report.times(0)).toEqual({ elapsedMs: 1_500, etaMs: Infinity });
+    // A restored report goes on counting from the time it saved.
+    expect(Report.fromJSON(report.toJSON(), { now: clock.now }).times(1)).toEqual({ elapsedMs: 1_500, etaMs: 3_000 });
+  });
+
   it('prints inf remaining at pos 0 instead of dividing by zero', () => {
     const clock = fakeClock();
     const report = new Report(3, { now: clock.now });

@@ -90,6 +90,15 @@ export class Report {
     return this.averages(epoch);
   }
 
+  /**
+   * Training time spent so far and torch_snippets' estimate of the time left at `pos`, in milliseconds (the
+   * figures the progress line prints in seconds): `(nEpochs - pos) / pos × elapsed`, Infinity before any position.
+   */
+  times(pos: number): { elapsedMs: number; etaMs: number } {
+    const elapsedMs = this.now() - this.start;
+    return { elapsedMs, etaMs: pos > 0 ? ((this.nEpochs - pos) / pos) * elapsedMs : Number.POSITIVE_INFINITY };
+  }
+
   /** torch_snippets' `report_avgs` printout for `epoch`: the progress line at pos = epoch with the epoch means. */
   epochLine(epoch: number): string {
     return this.line(epoch, this.averages(epoch));
@@ -189,8 +198,8 @@ export class Report {
   // torch_snippets' report_metrics: f"EPOCH: {pos:.3f}  " + "  ".join(f"{k}: {v:.{precision}f}")
   // + "  ({elapsed:.2f}s - {(n_epochs - pos) / pos * elapsed:.2f}s remaining)".
   private line(pos: number, values: Record<string, number>): string {
-    const elapsed = (this.now() - this.start) / 1000;
-    const remaining = pos > 0 ? ((this.nEpochs - pos) / pos) * elapsed : Number.POSITIVE_INFINITY;
+    const { elapsedMs, etaMs } = this.times(pos);
+    const [elapsed, remaining] = [elapsedMs / 1000, etaMs / 1000];
     const metrics = Object.entries(values).map(([k, v]) => `${k}: ${formatFixed(v, this.precision)}`);
     return [
       `EPOCH: ${formatFixed(pos, 3)}`,

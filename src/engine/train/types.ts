@@ -39,8 +39,11 @@ export type TrainEvent =
   | { type: 'state'; state: TrainState; message?: string }
   /** Building the feature cache (`phase: 'cache'`) and scoring val or test, one step per image; train, per batch. */
   | { type: 'progress'; phase: 'cache' | 'train' | 'val' | 'test'; done: number; total: number }
-  /** One Report record: `pos` is the fractional epoch, as `Report.record`. */
-  | { type: 'record'; pos: number; values: Record<string, number>; line: string }
+  /**
+   * One Report record: `pos` is the fractional epoch, as `Report.record`; `line` its progress line (for a
+   * terminal); `elapsedMs` and `etaMs` the times in it, as numbers (`Report.times`).
+   */
+  | { type: 'record'; pos: number; values: Record<string, number>; line: string; elapsedMs: number; etaMs: number }
   | {
       type: 'epoch';
       epoch: number;

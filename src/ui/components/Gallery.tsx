@@ -1,7 +1,7 @@
-import { memo, useMemo } from 'react';
-import { useShallow } from 'zustand/react/shallow';
-import { faceGroup, type DatasetItem } from '../../engine/data';
+import { memo } from 'react';
+import { faceGroup } from '../../engine/data';
 import type { SamplePrediction } from '../../engine/train';
+import { useDatasetItem } from '../hooks/useDatasetItems';
 import { useThumbnail } from '../hooks/useThumbnail';
 import { useStudio } from '../store';
 
@@ -18,8 +18,9 @@ function caption(p: SamplePrediction['prediction']): string {
 }
 
 /** One val image with its prediction drawn (points) or captioned, and its error. */
-const GalleryItem = memo(function GalleryItem({ sample, item }: { sample: SamplePrediction; item: DatasetItem | undefined }) {
+const GalleryItem = memo(function GalleryItem({ sample }: { sample: SamplePrediction }) {
   const url = useThumbnail(sample.path);
+  const item = useDatasetItem(sample.path);
   const w = item?.width ?? 100;
   const h = item?.height ?? 100;
   const p = sample.prediction;
@@ -42,8 +43,7 @@ const GalleryItem = memo(function GalleryItem({ sample, item }: { sample: Sample
 
 /** The last epoch's best and worst val predictions (lowest and highest `Task.itemError`). */
 export function Gallery() {
-  const { samples, items } = useStudio(useShallow((s) => ({ samples: s.samples, items: s.datasetItems })));
-  const byPath = useMemo(() => new Map(items.map((i) => [i.path, i])), [items]);
+  const samples = useStudio((s) => s.samples);
   if (!samples) return null;
   return (
     <section className="panel gallery" aria-label="Val gallery">
@@ -56,7 +56,7 @@ export function Gallery() {
           <h3>{kind}</h3>
           <div className="gallery-items">
             {samples[kind].map((s) => (
-              <GalleryItem key={s.path} sample={s} item={byPath.get(s.path)} />
+              <GalleryItem key={s.path} sample={s} />
             ))}
           </div>
         </div>

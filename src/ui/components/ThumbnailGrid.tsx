@@ -1,17 +1,21 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useLayoutEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { useDatasetItems } from '../hooks/useDatasetItems';
 import { useStudio } from '../store';
 import { Thumbnail } from './Thumbnail';
 
 const CELL = 132;
 
-/** The images of one split, virtualized: only the rows on screen are in the page. */
+/**
+ * The images of one split, virtualized: only the rows on screen are in the page, and only their items are
+ * asked of the worker, which holds the dataset.
+ */
 export function ThumbnailGrid() {
-  const { items, report, split, setViewSplit } = useStudio(
-    useShallow((s) => ({ items: s.datasetItems, report: s.datasetReport, split: s.viewSplit, setViewSplit: s.setViewSplit })),
+  const { report, split, setViewSplit } = useStudio(
+    useShallow((s) => ({ report: s.datasetReport, split: s.viewSplit, setViewSplit: s.setViewSplit })),
   );
-  const shown = useMemo(() => items.filter((i) => i.split === split), [items, split]);
+  const count = (split !== null && report?.splits[split]?.count) || 0;
   const scroller = useRef<HTMLDivElement>(null);
   const [columns, setColumns] = useState(6);
   useLayoutEffect(() => {
@@ -21,14 +25,18 @@ export function ThumbnailGrid() {
     observer.observe(el);
     return () => observer.disconnect();
   }, [report]);
-  const rows = Math.ceil(shown.length / columns);
+  const rows = Math.ceil(count / columns);
   const virtualizer = useVirtualizer({
     count: rows,
     getScrollElement: () => scroller.current,
     estimateSize: () => CELL + 22,
     overscan: 2,
   });
-  if (!report || items.length === 0) return null;
+  const shownRows = virtualizer.getVirtualItems();
+  const from = (shownRows[0]?.index ?? 0) * columns;
+  const to = Math.min(count, ((shownRows.at(-1)?.index ?? -1) + 1) * columns);
+  const items = useDatasetItems(report, split, from, to);
+  if (!report || count === 0) return null;
   return (
     <section className="grid-panel" aria-label="Images">
       <div className="grid-head">
@@ -40,20 +48,22 @@ export function ThumbnailGrid() {
           ))}
         </div>
         <span className="muted" data-testid="grid-count">
-          {shown.length} images
+          {count} images
         </span>
       </div>
       <div className="grid-scroll" ref={scroller} data-testid="thumbnail-grid">
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {virtualizer.getVirtualItems().map((row) => (
+          {shownRows.map((row) => (
             <div
               key={row.key}
               className="grid-row"
               style={{ transform: `translateY(${row.start}px)`, gridTemplateColumns: `repeat(${columns}, ${CELL - 8}px)` }}
             >
-              {shown.slice(row.index * columns, row.index * columns + columns).map((item) => (
-                <Thumbnail key={item.path} item={item} classes={report.classes} />
-              ))}
+              {Array.from({ length: Math.min(columns, count - row.index * columns) }, (_, k) => {
+                const i = row.index * columns + k;
+                const item = items[i - from];
+                return item ? <Thumbnail key={item.path} item={item} classes={report.classes} /> : <figure key={`#${i}`} className="thumb" aria-busy="true" />;
+              })}
             </div>
           ))}
         </div>

@@ -42,7 +42,7 @@ export function TrainProgress() {
       ) : null}
       {eta && (state === 'running' || state === 'paused') ? (
         <span data-testid="train-eta">
-          {formatSeconds(eta.elapsed)} elapsed · {formatSeconds(eta.remaining)} left
+          {formatSeconds(eta.elapsedMs / 1000)} elapsed · {formatSeconds(eta.etaMs / 1000)} left
         </span>
       ) : null}
       {message ? (

@@ -1,5 +1,5 @@
 import type { ModelConfig } from '../../engine/models';
-import type { ReportData, ReportPoint, TrainConfig, TrainState } from '../../engine/train';
+import { Report, type ReportData, type ReportPoint, type TrainConfig, type TrainState } from '../../engine/train';
 import type { HyperParams } from '../training/hyperParams';
 import type { EpochSummary, RunView } from '../training/runView';
 
@@ -20,31 +20,14 @@ export interface SavedProject {
   hyper: HyperParams;
   state: TrainState;
   message: string | null;
-  /** The Report's records in its own JSON form (`Report.toJSON`). */
+  /** The run's Report as the worker's `Report.toJSON()` gave it. */
   report: ReportData;
   epochs: EpochSummary[];
   samples: RunView['samples'];
 }
 
-/** The store's per-key records → `ReportData` (what `Report.fromJSON` reads). */
-export function reportData(series: Record<string, ReportPoint[]>, nEpochs: number, epochs: EpochSummary[], elapsedMs: number): ReportData {
-  return {
-    version: 1,
-    nEpochs,
-    precision: 3,
-    elapsedMs,
-    lastEpoch: epochs.at(-1)?.epoch ?? 0,
-    metrics: Object.entries(series).map(([key, points]) => ({
-      key,
-      pos: points.map((p) => p.pos),
-      values: points.map((p) => (Number.isNaN(p.value) ? null : p.value)),
-    })),
-  };
-}
-
-/** `ReportData` → the store's per-key records. */
+/** A saved Report (`Report.toJSON`) → the store's per-key records, as the charts draw them. */
 export function seriesOf(data: ReportData): Record<string, ReportPoint[]> {
-  return Object.fromEntries(
-    data.metrics.map(({ key, pos, values }) => [key, pos.map((p, i) => ({ pos: p, value: values[i] ?? Number.NaN }))]),
-  );
+  const report = Report.fromJSON(data);
+  return Object.fromEntries(report.keys().map((key) => [key, report.records(key)]));
 }

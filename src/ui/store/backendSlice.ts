@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { BackendChoice, BackendPreference } from '../../engine/backend';
-import { modelWorker } from '../workerClient';
+import { trainerWorker } from '../trainerWorkerClient';
 import type { StudioState } from './index';
 
 /** Folder the app serves tfjs-backend-wasm's binaries from (vite.config.ts's tfjsWasm plugin). */
@@ -31,10 +31,10 @@ export const createBackendSlice: StateCreator<StudioState, [], [], BackendSlice>
   async startBackend(preference) {
     const mine = ++generation;
     set({ backendPreference: preference, backendStatus: 'starting', backendChoice: null, backendError: null });
-    modelWorker.restart();
+    trainerWorker.restart();
     try {
       const wasmPath = new URL(`${import.meta.env.BASE_URL}${TFJS_WASM_DIR}/`, location.href).href;
-      const choice = await modelWorker.call((api) => api.init({ preference, wasmPath }));
+      const choice = await trainerWorker.call((api) => api.init({ preference, wasmPath }));
       if (mine !== generation) return;
       set({ backendStatus: 'ready', backendChoice: choice });
     } catch (e) {
@@ -48,7 +48,7 @@ export const createBackendSlice: StateCreator<StudioState, [], [], BackendSlice>
 
   resetBackend() {
     generation++;
-    modelWorker.terminate();
+    trainerWorker.terminate();
     set(initialBackendState);
   },
 });

@@ -1,7 +1,8 @@
 import type { StateCreator } from 'zustand';
-import type { DatasetItem, DatasetReport, LayoutName, ScanProgress } from '../../engine/data';
-import type { DatasetSource } from '../../workers/data.worker';
-import { dataWorker } from '../dataWorkerClient';
+import type { DatasetReport, LayoutName, ScanProgress } from '../../engine/data';
+import type { DatasetSource } from '../../workers/trainer.worker';
+import { datasetCache } from '../datasetCache';
+import { trainerWorker } from '../trainerWorkerClient';
 import type { StudioState } from './index';
 
 /** The sample datasets in `public/samples/` (subsets of the shared zips), by file name without `.zip`. */
@@ -17,8 +18,8 @@ export interface DatasetSlice {
   /** What is being read or was read (zip or folder name). */
   datasetName: string | null;
   datasetProgress: ScanProgress | null;
+  /** The report of the dataset read; its items stay in the trainer worker (the grid asks for the ones it shows). */
   datasetReport: DatasetReport | null;
-  datasetItems: DatasetItem[];
   datasetError: string | null;
   /** Split shown in the thumbnail grid. */
   viewSplit: string | null;
@@ -37,18 +38,17 @@ export const initialDatasetState = {
   datasetName: null as string | null,
   datasetProgress: null as ScanProgress | null,
   datasetReport: null as DatasetReport | null,
-  datasetItems: [] as DatasetItem[],
   datasetError: null as string | null,
   viewSplit: null as string | null,
 };
 
-/** The open dataset's bytes (a File or Blob): kept here, not in the store, which holds plain data only. */
+/** The open dataset's File or Blob (a reference, not its bytes): kept here, not in the store, which holds plain data only. */
 let currentSource: DatasetSource | null = null;
 /** The sample the open dataset came from, if it did: a saved project refers to it by name. */
 let currentSample: SampleName | null = null;
 let generation = 0;
 
-/** The source of the open dataset, for the training worker to read batches from. */
+/** The source of the open dataset, which a saved project refers to. */
 export function datasetSource(): DatasetSource | null {
   return currentSource;
 }
@@ -58,27 +58,22 @@ export function datasetSample(): SampleName | null {
   return currentSample;
 }
 
-export const createDatasetSlice: StateCreator<StudioState, [], [], DatasetSlice> = (set) => {
+export const createDatasetSlice: StateCreator<StudioState, [], [], DatasetSlice> = (set, get) => {
   async function read(source: DatasetSource, layout?: LayoutName): Promise<void> {
     const mine = ++generation;
     currentSource = source;
+    datasetCache.clear();
     set({
       ...initialDatasetState,
       datasetStatus: 'reading',
       datasetName: source.name,
     });
     try {
-      const index = await dataWorker.open(source, layout, (p) => {
-        if (mine === generation) set({ datasetProgress: p });
+      const report = await trainerWorker.openDataset(source, layout, (p) => {
+        if (mine === generation && get().datasetStatus === 'reading') set({ datasetProgress: p });
       });
       if (mine !== generation) return;
-      const splits = Object.keys(index.report.splits);
-      set({
-        datasetStatus: 'ready',
-        datasetReport: index.report,
-        datasetItems: index.items,
-        viewSplit: splits[0] ?? null,
-      });
+      set({ datasetStatus: 'ready', datasetReport: report, viewSplit: Object.keys(report.splits)[0] ?? null });
     } catch (e) {
       if (mine === generation) set({ datasetStatus: 'error', datasetError: (e as Error)?.message ?? String(e) });
     }
@@ -111,7 +106,8 @@ export const createDatasetSlice: StateCreator<StudioState, [], [], DatasetSlice>
       generation++;
       currentSource = null;
       currentSample = null;
-      dataWorker.clearThumbnails();
+      trainerWorker.closeDataset();
+      datasetCache.clear();
       set(initialDatasetState);
     },
   };

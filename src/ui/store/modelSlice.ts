@@ -5,7 +5,7 @@ import { fetchWeightsFile, weightsFileLabel } from '../weightsCache';
 import type { ModelView } from '../../workers/trainer.worker';
 import { restoreOps } from '../tree/restoreOps';
 import { trainState } from '../tree/trainState';
-import { modelWorker, WorkerRestarted } from '../workerClient';
+import { trainerWorker, WorkerRestarted } from '../trainerWorkerClient';
 import type { StudioState } from './index';
 
 /** What the worker offers: backbones (with their presets) and all preset names. */
@@ -38,8 +38,11 @@ export interface ModelSlice {
    * class count of a multiclass head and the input size.
    */
   chooseModel(backbone: BackboneName, preset: PresetName, shape?: Pick<ModelConfig, 'numClasses' | 'inputSize'>): Promise<void>;
-  /** Shows a trained model saved with the project: the worker rebuilds it from its files (transferred). */
-  loadTrained(config: ModelConfig, files: Record<string, Uint8Array>): Promise<void>;
+  /**
+   * Shows the trained model of the last run as `config`: the worker rebuilds it from the files it saved in
+   * IndexedDB. False when it has none: `config` is then left building, for the caller to build afresh.
+   */
+  loadTrained(config: ModelConfig): Promise<boolean>;
   /** Rebuilds the current model at another square input size, the tree's clicks kept. */
   setInputSize(size: number): Promise<void>;
   /** Rebuilds the current config, clicks included (after a backend change); picks a default on first run. */
@@ -87,11 +90,11 @@ export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (
   async function build(config: ModelConfig, keepHistory: boolean): Promise<void> {
     set({ modelConfig: config, modelStatus: 'building', modelError: null, ...(keepHistory ? {} : { undoStack: [] }) });
     try {
-      const catalog = get().catalog ?? (await modelWorker.call((api) => api.catalog()));
+      const catalog = get().catalog ?? (await trainerWorker.call((api) => api.catalog()));
       const onProgress = proxy((p: { loaded: number; total: number }) => {
         if (get().modelConfig === config) set({ weightsProgress: { loaded: p.loaded, total: p.total } });
       });
-      const view = await modelWorker.call((api) => api.buildModel(config, onProgress));
+      const view = await trainerWorker.call((api) => api.buildModel(config, onProgress));
       if (get().modelConfig !== config) return; // a newer choice took over
       set({ catalog, modelView: view, modelStatus: 'ready', weightsProgress: null });
     } catch (e) {
@@ -105,7 +108,7 @@ export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (
     if (get().modelStatus !== 'ready') return;
     set({ modelStatus: 'building', modelError: null });
     try {
-      const view = await modelWorker.call((api) => api.importSafetensors(transfer(bytes, [bytes]), name));
+      const view = await trainerWorker.call((api) => api.importSafetensors(transfer(bytes, [bytes]), name));
       set({ modelView: view, modelStatus: 'ready' });
     } catch (e) {
       if (!(e instanceof WorkerRestarted)) set({ modelStatus: 'ready', modelError: message(e) });
@@ -113,7 +116,7 @@ export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (
   }
 
   async function applyOps(ops: FreezeOp[]) {
-    return modelWorker.call((api) => api.applyFreezeOps(ops));
+    return trainerWorker.call((api) => api.applyFreezeOps(ops));
   }
 
   return {
@@ -121,17 +124,20 @@ export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (
 
     chooseModel: (backbone, preset, shape = {}) => serial(() => build({ backbone, preset, ...shape, freezeOps: [] }, false)),
 
-    loadTrained: (config, files) =>
-      serial(async () => {
+    async loadTrained(config) {
+      let found = true;
+      await serial(async () => {
         set({ modelConfig: config, modelStatus: 'building', modelError: null, undoStack: [] });
         try {
-          const buffers = Object.values(files).map((f) => f.buffer as ArrayBuffer);
-          const view = await modelWorker.call((api) => api.loadProject(transfer(files, buffers)));
-          if (get().modelConfig === config) set({ modelView: view, modelStatus: 'ready' });
+          const view = await trainerWorker.call((api) => api.loadTrained());
+          if (!view) found = false;
+          else if (get().modelConfig === config) set({ modelView: view, modelStatus: 'ready' });
         } catch (e) {
           if (!(e instanceof WorkerRestarted) && get().modelConfig === config) set({ modelStatus: 'error', modelError: message(e) });
         }
-      }),
+      });
+      return found;
+    },
 
     setInputSize: (size) =>
       serial(async () => {
@@ -144,7 +150,7 @@ export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (
         let config = get().modelConfig;
         if (!config) {
           try {
-            const catalog = await modelWorker.call((api) => api.catalog());
+            const catalog = await trainerWorker.call((api) => api.catalog());
             set({ catalog });
             config = defaultModel(catalog);
           } catch (e) {

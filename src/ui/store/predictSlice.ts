@@ -4,7 +4,7 @@ import type { DatasetItem } from '../../engine/data';
 import type { Prediction } from '../../engine/tasks';
 import type { TrainConfig } from '../../engine/train';
 import { errorInfo } from '../errorInfo';
-import { modelWorker } from '../workerClient';
+import { trainerWorker } from '../trainerWorkerClient';
 import type { StudioState } from './index';
 
 /** One image's prediction as the Predict panel shows it. */
@@ -38,12 +38,10 @@ export const initialPredictState = {
   predictErrorStack: null as string | null,
 };
 
-const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
-
 /** The trained model's prediction on one encoded image (its bytes transferred), decoded with the run's task. */
 export async function predictBlob(blob: Blob, run: TrainConfig): Promise<Prediction> {
   const bytes = await blob.arrayBuffer();
-  return modelWorker.call<Prediction>((api) => api.predict(transfer(bytes, [bytes]), run.task, run.ctx));
+  return trainerWorker.call<Prediction>((api) => api.predict(transfer(bytes, [bytes]), run.task, run.ctx));
 }
 
 /** What the trained keypoint model is called where its points are compared with the pretrained ones. */
@@ -61,7 +59,7 @@ export const createPredictSlice: StateCreator<StudioState, [], [], PredictSlice>
     set({ predictStatus: 'predicting', predictError: null, predictErrorStack: null });
     try {
       const result = await predictBlob(file, run);
-      const truth = get().datasetItems.find((i) => baseName(i.path) === file.name) ?? null;
+      const truth = await trainerWorker.call((api) => api.itemNamed(file.name)).catch(() => null);
       const previous = get().prediction;
       if (previous) URL.revokeObjectURL(previous.url);
       predicted = file;

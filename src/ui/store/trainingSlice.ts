@@ -1,25 +1,15 @@
 import { proxy } from 'comlink';
 import type { StateCreator } from 'zustand';
-import { splitDataset, type DatasetIndex } from '../../engine/data';
-import { DIVERGED, type TrainConfig, type TrainEvent } from '../../engine/train';
-import type { Checkpoint } from '../../engine/train/checkpoint';
-import type { DatasetSource } from '../../workers/data.worker';
+import { sameModel } from '../../engine/models';
+import { DIVERGED, type ReportData, type TrainConfig, type TrainEvent } from '../../engine/train';
 import { errorInfo } from '../errorInfo';
-import {
-  clearCheckpoints,
-  loadCheckpoint,
-  loadProject,
-  saveCheckpoint,
-  saveModelFiles,
-  saveProject,
-  startProject,
-} from '../persistence/projectDb';
+import { loadProject, saveProject, startProject } from '../persistence/projectDb';
 import { epochsOf } from '../training/checkpointView';
-import { reportData, seriesOf, type DatasetRef, type SavedProject } from '../persistence/project';
+import { seriesOf, type DatasetRef, type SavedProject } from '../persistence/project';
 import { eventBuffer } from '../training/eventBuffer';
 import { hyperParams, taskNameOf, type HyperParams } from '../training/hyperParams';
 import { applyEvents, initialRunView, type RunView } from '../training/runView';
-import { modelWorker, WorkerRestarted } from '../workerClient';
+import { trainerWorker, WorkerRestarted } from '../trainerWorkerClient';
 import { datasetSample, datasetSource, type SampleName } from './datasetSlice';
 import type { StudioState } from './index';
 
@@ -30,7 +20,7 @@ export interface TrainingSlice extends RunView {
   runConfig: TrainConfig | null;
   /** True when the run shown came back from IndexedDB after a reload. */
   restored: boolean;
-  /** True when the worker holds the run's trained weights (after a run ends, or restored with its files). */
+  /** True when the worker holds the run's trained weights (after a run ends, or restored from IndexedDB). */
   trained: boolean;
   /** The stack of the fault that failed the run (shown under its message), null otherwise. */
   trainErrorStack: string | null;
@@ -52,8 +42,8 @@ export interface TrainingSlice extends RunView {
   restoreProject(): Promise<boolean>;
   /** Saves the trained model as a zip (model.json, weights.bin, studio.json), zipped in the worker. */
   downloadModel(): Promise<void>;
-  /** The current project as saved data: the dataset reference, the model and the run's records. */
-  projectSnapshot(): SavedProject | null;
+  /** The current project as saved data: the dataset reference, the model, the run's state and its `report`. */
+  projectSnapshot(report: ReportData): SavedProject | null;
   resetTraining(): void;
 }
 
@@ -69,7 +59,7 @@ export const initialTrainingState = {
 
 /** The model shown is the run's, trained: what Predict and Download work on (a new model choice ends that). */
 export function hasTrainedModel(s: StudioState): boolean {
-  return s.trained && s.modelStatus === 'ready' && !!s.runConfig && JSON.stringify(s.modelConfig) === JSON.stringify(s.runConfig.model);
+  return s.trained && s.modelStatus === 'ready' && !!s.runConfig && !!s.modelConfig && sameModel(s.modelConfig, s.runConfig.model);
 }
 
 const message = (e: unknown) => (e as Error)?.message ?? String(e);
@@ -84,14 +74,15 @@ function datasetRef(): DatasetRef | null {
 }
 
 export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlice> = (set, get) => {
-  let started = 0;
-
-  /** Saves the records (and, with `files`, the trained weights); a failure to save is shown, not thrown. */
-  async function persist(files?: Record<string, Uint8Array>): Promise<void> {
-    const project = get().projectSnapshot();
+  /**
+   * Saves the run's records (the worker saves its checkpoints and trained weights itself); a failure to save is
+   * shown, not thrown.
+   */
+  async function persist(): Promise<void> {
+    const report = await trainerWorker.now((api) => api.report()).catch(() => null);
+    const project = report && get().projectSnapshot(report);
     if (!project) return;
     try {
-      if (files) await saveModelFiles(files);
       await saveProject(project);
     } catch (e) {
       set({ trainMessage: `could not save the project: ${message(e)}` });
@@ -107,30 +98,17 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
 
   const notice = (text: string) => set((s) => ({ notices: [...s.notices, text] }));
 
-  /** Every finished epoch: its checkpoint into IndexedDB before the run goes on (the worker awaits this). */
-  async function keepCheckpoint(checkpoint: Checkpoint): Promise<void> {
-    try {
-      const { prunedForSpace } = await saveCheckpoint(checkpoint);
-      if (prunedForSpace.length) {
-        notice(`Storage is short: pruned the checkpoint${prunedForSpace.length > 1 ? 's' : ''} of epoch ${prunedForSpace.join(', ')} to save epoch ${checkpoint.epoch}'s.`);
-      }
-    } catch (e) {
-      notice(message(e));
-    }
-    await persist();
-  }
-
-  /** Trains `config` in the worker (from `resume` when given); the run's end is saved with its weights. */
-  async function train(config: TrainConfig, source: DatasetSource, index: DatasetIndex, resume?: Checkpoint): Promise<void> {
+  /**
+   * Trains `config` on the dataset open in the worker (`resume`: from the last checkpoint the worker saved); the
+   * worker saves checkpoints and the trained weights, the page the run's records.
+   */
+  async function train(config: TrainConfig, resume = false): Promise<void> {
     try {
       set({ runConfig: config });
-      started = Date.now();
-      await modelWorker.call((api) => api.train(config, source, index, proxy(buffer.push), proxy(keepCheckpoint), resume));
+      await trainerWorker.call((api) => api.train(config, proxy(buffer.push), { resume }));
       await buffer.flush();
-      const files = await modelWorker.call((api) => api.exportFiles());
       set({ trained: true });
-      await persist(files);
-      await clearCheckpoints().catch(() => undefined);
+      await persist();
     } catch (e) {
       await buffer.flush();
       if (e instanceof WorkerRestarted) set({ trainState: 'stopped', trainMessage: 'the backend was restarted', progress: null });
@@ -149,9 +127,8 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
 
     async startTraining() {
       const s = get();
-      const source = datasetSource();
       const report = s.datasetReport;
-      if (s.trainState === 'running' || s.trainState === 'paused' || !source || !report?.task || !s.modelConfig) return;
+      if (s.trainState === 'running' || s.trainState === 'paused' || s.datasetStatus !== 'ready' || !report?.task || !s.modelConfig) return;
       const hyper = hyperParams(taskNameOf(report.task), s.hyperOverrides);
       set({ ...initialRunView, trainState: 'running', trainMessage: 'Preparing…', runConfig: null, restored: false, trained: false, trainErrorStack: null, resumable: null });
       let config: TrainConfig;
@@ -165,8 +142,7 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
         }
         const model = get().modelConfig!;
         const { backbone, inputSize, freezeOps, weights } = model;
-        const index = { report, items: get().datasetItems };
-        const planned = await modelWorker.call((api) => api.plan(report, { backbone, inputSize, freezeOps, weights, ...hyper }, splitDataset(index).train.length));
+        const planned = await trainerWorker.call((api) => api.plan({ backbone, inputSize, freezeOps, weights, ...hyper }));
         if (model.preset !== planned.model.preset || model.numClasses !== planned.model.numClasses) {
           await get().chooseModel(model.backbone, planned.model.preset, { numClasses: planned.model.numClasses, inputSize: model.inputSize });
         }
@@ -177,35 +153,33 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
         set({ trainState: 'failed', trainMessage: text, trainErrorStack: stack, progress: null });
         return;
       }
-      await train(config, source, { report, items: get().datasetItems });
+      await train(config);
     },
 
     async continueTraining() {
       const s = get();
-      const source = datasetSource();
       const run = s.runConfig;
-      if (!s.resumable || !run || !source || !s.datasetReport || s.modelStatus !== 'ready') return;
-      const checkpoint = await loadCheckpoint().catch(() => null);
+      if (!s.resumable || !run || s.datasetStatus !== 'ready' || s.modelStatus !== 'ready') return;
+      const checkpoint = await trainerWorker.call((api) => api.lastCheckpoint()).catch(() => null);
       if (!checkpoint) {
         set({ resumable: null, trainMessage: 'the checkpoint to resume from is gone (site data cleared?)' });
         return;
       }
       set({ trainState: 'running', trainMessage: `Resuming after epoch ${checkpoint.epoch}…`, resumable: null, restored: false, trainErrorStack: null });
-      await train(run, source, { report: s.datasetReport, items: s.datasetItems }, checkpoint);
+      await train(run, true);
     },
 
-    pauseTraining: async () => void (await modelWorker.now((api) => api.pause())),
-    resumeTraining: async () => void (await modelWorker.now((api) => api.resume())),
-    stopTraining: async () => void (await modelWorker.now((api) => api.stop())),
+    pauseTraining: async () => void (await trainerWorker.now((api) => api.pause())),
+    resumeTraining: async () => void (await trainerWorker.now((api) => api.resume())),
+    stopTraining: async () => void (await trainerWorker.now((api) => api.stop())),
 
     async restoreProject() {
-      const saved = await loadProject().catch(() => null);
+      const project = await loadProject().catch(() => null);
       const current = get().modelConfig;
-      if (!saved || (current && JSON.stringify(current) !== JSON.stringify(saved.project.model))) return false;
-      const { project, files } = saved;
+      if (!project || (current && !sameModel(current, project.model))) return false;
       const cut = project.state === 'running' || project.state === 'paused';
-      // A run the page closed on goes back to its last finished epoch, from which it can go on.
-      const checkpoint = cut ? await loadCheckpoint().catch(() => null) : null;
+      // A run the page closed on goes back to its last finished epoch (the worker saved it), from which it can go on.
+      const checkpoint = cut ? await trainerWorker.call((api) => api.lastCheckpoint()).catch(() => null) : null;
       const total = project.run.epochs;
       const lost = checkpoint
         ? `The page was closed during epoch ${checkpoint.epoch + 1} of ${total}; epochs 1–${checkpoint.epoch} are saved. Resume to go on from epoch ${checkpoint.epoch + 1}.`
@@ -220,16 +194,16 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
         runConfig: project.run,
         hyperOverrides: project.hyper,
         restored: true,
-        trained: files !== null,
+        // A run that ended saved its trained model (the worker did); one cut short has none.
+        trained: !cut,
         resumable: checkpoint && checkpoint.epoch < total ? { epoch: checkpoint.epoch, epochs: total } : null,
       });
       if (get().datasetStatus === 'idle') {
         const d = project.dataset;
         void (d.kind === 'sample' ? get().openSample(d.name as SampleName) : get().openDataset(d));
       }
-      if (files) await get().loadTrained(project.model, files);
-      else {
-        set({ modelConfig: project.model });
+      if (!(await get().loadTrained(project.model))) {
+        set({ trained: false, modelConfig: project.model });
         await get().reloadModel();
       }
       return true;
@@ -238,7 +212,7 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
     async downloadModel() {
       const run = get().runConfig;
       if (!run) return;
-      const zip = await modelWorker.call((api) => api.exportZip());
+      const zip = await trainerWorker.call((api) => api.exportZip());
       const url = URL.createObjectURL(new Blob([zip as Uint8Array<ArrayBuffer>], { type: 'application/zip' }));
       const a = document.createElement('a');
       a.href = url;
@@ -247,7 +221,7 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
     },
 
-    projectSnapshot() {
+    projectSnapshot(report) {
       const s = get();
       const dataset = datasetRef();
       if (!s.runConfig || !dataset || !s.datasetReport?.task) return null;
@@ -260,7 +234,7 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
         hyper: hyperParams(taskNameOf(s.datasetReport.task), s.hyperOverrides),
         state: s.trainState,
         message: s.trainMessage,
-        report: reportData(s.series, s.runConfig.epochs, s.epochs, s.eta ? s.eta.elapsed * 1000 : Date.now() - started),
+        report,
         epochs: s.epochs,
         samples: s.samples,
       };

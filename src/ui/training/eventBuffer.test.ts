@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { TrainEvent } from '../../engine/train';
 import { eventBuffer } from './eventBuffer';
 
-const record = (pos: number): TrainEvent => ({ type: 'record', pos, values: { trn_loss: 1 }, line: '' });
+const record = (pos: number): TrainEvent => ({ type: 'record', pos, values: { trn_loss: 1 }, line: '', elapsedMs: 0, etaMs: 0 });
 const val = { n: 1, metrics: {} };
 
 describe('eventBuffer', () => {

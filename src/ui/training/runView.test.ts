@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { TrainEvent } from '../../engine/train';
 import { applyEvents, initialRunView, type RunView } from './runView';
 
-const record = (pos: number, values: Record<string, number>, remaining = '3.00'): TrainEvent => ({
+const record = (pos: number, values: Record<string, number>, etaMs = 3_000): TrainEvent => ({
   type: 'record',
   pos,
   values,
-  line: `EPOCH: ${pos.toFixed(3)}  (1.00s - ${remaining}s remaining)`,
+  line: `EPOCH: ${pos.toFixed(3)}`,
+  elapsedMs: 1_000,
+  etaMs,
 });
 
 describe('applyEvents', () => {
@@ -22,9 +24,10 @@ describe('applyEvents', () => {
     expect(next.series!.val_loss).toEqual([{ pos: 1, value: 0.65 }]);
   });
 
-  it('reads the ETA from the progress line, inf before the first position', () => {
-    expect(applyEvents(initialRunView, [record(0.25, { trn_loss: 1 }, '36.90')]).eta).toEqual({ elapsed: 1, remaining: 36.9 });
-    expect(applyEvents(initialRunView, [record(0, { trn_loss: 1 }, 'inf')]).eta).toEqual({ elapsed: 1, remaining: Infinity });
+  it('takes the times of the last record as they come, Infinity before the first position', () => {
+    const records = [record(0.25, { trn_loss: 1 }, 36_900), record(0.5, { trn_loss: 1 }, 20_000)];
+    expect(applyEvents(initialRunView, records).eta).toEqual({ elapsedMs: 1_000, etaMs: 20_000 });
+    expect(applyEvents(initialRunView, [record(0, { trn_loss: 1 }, Infinity)]).eta).toEqual({ elapsedMs: 1_000, etaMs: Infinity });
   });
 
   it('keeps epochs in order, the latest samples, and clears progress when the run ends', () => {

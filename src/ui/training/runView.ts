@@ -20,10 +20,8 @@ export interface RunView {
   series: Record<string, ReportPoint[]>;
   epochs: EpochSummary[];
   samples: { epoch: number; best: SamplePrediction[]; worst: SamplePrediction[] } | null;
-  /** Seconds spent and left, from the Report's progress line. */
-  eta: { elapsed: number; remaining: number } | null;
-  /** The last progress line, as the CLI prints it. */
-  line: string | null;
+  /** Milliseconds of training spent and left, as the last record gave them. */
+  eta: { elapsedMs: number; etaMs: number } | null;
   /** What the run told the user besides its state: a restarted backend, a lowered batch size, storage. */
   notices: string[];
 }
@@ -36,17 +34,8 @@ export const initialRunView: RunView = {
   epochs: [],
   samples: null,
   eta: null,
-  line: null,
   notices: [],
 };
-
-// The Report's line ends `(12.30s - 36.90s remaining)` (torch_snippets' format).
-const ETA = /\((\d+(?:\.\d+)?)s - (\d+(?:\.\d+)?|inf)s remaining\)$/;
-
-function etaOf(line: string): RunView['eta'] {
-  const m = ETA.exec(line);
-  return m ? { elapsed: Number(m[1]), remaining: m[2] === 'inf' ? Infinity : Number(m[2]) } : null;
-}
 
 /**
  * Folds a batch of trainer events into the run view. Returns only the fields that changed, so one store
@@ -73,8 +62,7 @@ export function applyEvents(view: RunView, events: TrainEvent[]): Partial<RunVie
           points.push({ pos: e.pos, value });
           series[key] = points;
         }
-        out.line = e.line;
-        out.eta = etaOf(e.line) ?? view.eta;
+        out.eta = { elapsedMs: e.elapsedMs, etaMs: e.etaMs };
         break;
       }
       case 'epoch': {

@@ -8,7 +8,7 @@ import type { BestEpoch } from './bestEpoch';
 export function recorder(learner: Learner, best: BestEpoch): Hook {
   const { report } = learner;
   const record = (pos: number, values: Record<string, number>) =>
-    learner.emit({ type: 'record', pos, values, line: report.record(pos, values) });
+    learner.emit({ type: 'record', pos, values, line: report.record(pos, values), ...report.times(pos) });
   return {
     name: 'recorder',
     order: -20,
