@@ -77,10 +77,8 @@ function multiclassHead(spec: BackboneSpec, trunk: Trunk, { numClasses }: HeadOp
 
 /**
  * Where the keypoints head also reads the trunk, before its end (a skip connection), per backbone: the layer
- * whose output it takes. face_resnet's trunk end (3×3×256 at 200²) has pooled the face's geometry away (a
- * closed-form ridge readout: test NME 0.153 there, 0.124–0.134 from conv128_2's 12×12×128 map averaged to 6×6),
- * and its features are a large common part with a small per-face part that the book's head fits as the mean face
- * in 5 epochs (NME 0.24). Backbones not listed get the book's head unchanged.
+ * whose output it takes. face_resnet's trunk end (3×3×256 at 200²) has pooled much of the face's geometry away;
+ * conv128_2's 12×12 map still holds it. Backbones not listed get the book's head unchanged.
  */
 const KEYPOINTS_SKIP: Partial<Record<BackboneName, string>> = { face_resnet: 'conv128_2.relu' };
 
@@ -90,9 +88,7 @@ const SKIP_POOL = 6;
 /**
  * The skip head's logits are scaled by this fixed factor before the sigmoid. Under Adam (steps of about the
  * learning rate per weight, whatever the gradient's scale) this acts as a smaller output init: the He-initialized
- * logits otherwise start many sigmoids saturated, far from any face. On face_resnet's cached features (200², Adam
- * 1e-3, batch 4, 5 epochs, test NME): the avg-pooled conv128_2 map alone → 512 → 136 0.249 unscaled, 0.161 at
- * × 0.1; this head 0.149 / 0.139 / 0.133 at × 0.1 / 0.05 / 0.03.
+ * logits otherwise start many sigmoids saturated, far from any face.
  */
 const KEYPOINTS_LOGIT_SCALE = 0.03;
 
