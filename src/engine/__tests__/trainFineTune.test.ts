@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../cli/nodeBackends';
 import { buildModel } from '../models';
-import { fit, GroupOptimizer, lrGroups, scheduledLr, unfreezeForFineTune, type TrainEvent } from '../train';
+import { fit, GroupOptimizer, type Checkpoint, lrGroups, scheduledLr, unfreezeForFineTune, type TrainEvent } from '../train';
 import { trainableVariables } from '../train/trainStep';
 import { smallRun } from './trainData';
 
@@ -113,5 +113,35 @@ describe('schedules and fine_tune in fit', () => {
     tf.dispose([x, y, value, ...Object.values(grads)]);
     optimizer.dispose();
     model.dispose();
+  });
+
+  it('resumes across the fine_tune boundary and inside phase 2 as if never interrupted (per-group Adam state kept)', async () => {
+    const { data, config, close } = await smallRun('classification', 'resnet18', 32, { nTrain: 6, nVal: 2 }, {
+      batchSize: 2,
+      epochs: 3,
+      schedule: 'one-cycle',
+      fineTune: { freezeEpochs: 1, unfreezeFrom: 'layer4.1' },
+    });
+    const before = tf.memory().numTensors;
+    const full = buildModel(config.model);
+    const checkpoints: Checkpoint[] = [];
+    const first = await fit(full, data, config, { onCheckpoint: (cp) => void checkpoints.push(structuredClone(cp)) }).done;
+    const fullConv = await values(full, 'layer4.1.conv2');
+    full.dispose();
+    expect(checkpoints[1].optimizer.some((t) => t.name.startsWith('1:'))).toBe(true); // one Adam per group
+    for (const cp of checkpoints.slice(0, 2)) {
+      const resumed = buildModel(config.model);
+      const second = await fit(resumed, data, config, { resume: cp }).done;
+      const conv = await values(resumed, 'layer4.1.conv2');
+      resumed.dispose();
+      const trn = first.report.history('trn_loss');
+      second.report.history('trn_loss').forEach((v, i) => expect(v).toBeCloseTo(trn[i], 5));
+      expect(second.report.history('lr')).toEqual(first.report.history('lr'));
+      expect(second.report.records('phase')).toEqual([{ pos: 1, value: 2 }]);
+      expect(second.bestEpoch).toBe(first.bestEpoch);
+      expect(maxDiff(conv, fullConv)).toBeLessThan(1e-5);
+    }
+    await close();
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
