@@ -42,8 +42,8 @@ export function phaseOf(config: Pick<TrainConfig, 'epochs' | 'fineTune'>, epoch:
 const isBatchNorm = (layer: tf.layers.Layer) => layer.getClassName() === 'BatchNormalization';
 
 /**
- * Phase 2's freezing: every layer from the first one inside `unfreezeFrom` (or the first layer with weights) on
- * trains, but BatchNorm unless `trainBn`, which trains every BatchNorm. Throws for a path the model lacks.
+ * Phase 2's freezing: every layer from the first one inside `unfreezeFrom` (or the first layer) on trains, but
+ * BatchNorm keeps its phase-1 state unless `trainBn`, which trains every BatchNorm. Throws for a path the model lacks.
  */
 export function unfreezeForFineTune(model: tf.LayersModel, options: FineTuneOptions): void {
   const { unfreezeFrom, trainBn } = { ...FINE_TUNE_DEFAULTS, ...options };

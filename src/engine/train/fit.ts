@@ -26,6 +26,11 @@
  *   goes on from the epoch after it as if never interrupted (same shuffles, Dropout masks and Adam moments).
  * - Device loss: with `deviceLost` (backend/deviceLoss.ts), a run whose GPU device is gone pauses and rejects with
  *   `DeviceLost`, so its caller can restart the backend, rebuild the model and resume from the last checkpoint.
+ * - Schedules (schedules.ts, hooks/lrSchedule.ts): `config.schedule` sets each step's rate; every batch's is a
+ *   Report record, `lr`.
+ * - fine_tune (fineTune.ts): with `config.fineTune`, the epochs after `freezeEpochs` run unfrozen with one optimizer
+ *   per learning-rate group; at the boundary the inputs are cut again (a smaller cached prefix, or none), the best
+ *   copy and the divergence norm take in the new layers, and a `phase` record marks it.
  * - The model is left with its weights trained; everything else the run made (optimizer, cache, copies) is freed.
  */
 import * as tf from '@tensorflow/tfjs';
