@@ -7,6 +7,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   summary: { run: async (a) => (await import('./commands/summary')).summaryCommand(a), help: 'print the module tree with trainable / total parameters' },
   inspect: { run: async (a) => (await import('./inspect')).inspectCommand(a), help: 'show the detected dataset layout, counts and problems' },
   train: { run: async (a) => (await import('./commands/train')).trainCommand(a), help: 'train on a dataset zip; prints Report lines, then the metrics as JSON' },
+  'lr-find': { run: async (a) => (await import('./commands/lrFind')).lrFindCommand(a), help: "fastai's learning-rate finder: loss against lr, and a suggested lr for train" },
   predict: { run: async (a) => (await import('./commands/predict')).predictCommand(a), help: 'run a saved model (train --out DIR) on images; one JSON line each' },
   evaluate: { run: async (a) => (await import('./commands/evaluate')).evaluateCommand(a), help: "print a saved model's metrics on a dataset split as one JSON line" },
   landmarks: { run: async (a) => (await import('./commands/landmarks')).landmarksCommand(a), help: 'pretrained 2D/3D face landmarks of an image, folder or zip as JSON' },

@@ -6,12 +6,15 @@ import { restartBackend } from '../../engine/backend';
 import {
   DEFAULT_BACKBONE,
   OPTIMIZER_NAMES,
+  SCHEDULE_NAMES,
+  FINE_TUNE_DEFAULTS,
   planTraining,
   proposedHyperparameters,
   runTraining,
   trainingSplits,
   type Hyperparameters,
   type OptimizerName,
+  type ScheduleName,
   type TrainEvent,
   type TrainingChoices,
 } from '../../engine/train';
@@ -53,6 +56,11 @@ const OPTIONS = {
   freeze: COMMON_OPTIONS.freeze,
   unfreeze: COMMON_OPTIONS.unfreeze,
   weights: COMMON_OPTIONS.weights,
+  schedule: { type: 'string', choices: SCHEDULE_NAMES, help: 'learning rate over each phase: one-cycle (fastai) or cosine with warm-up', defaultText: 'constant' },
+  'fine-tune': { type: 'boolean', default: false, help: "fastai's fine_tune: the head on the frozen trunk, then the trunk unfrozen at rates lr/100 … lr (--epochs counts both phases)" },
+  'freeze-epochs': { type: 'string', value: 'N', help: 'with --fine-tune: epochs of the head-only phase', defaultText: String(FINE_TUNE_DEFAULTS.freezeEpochs) },
+  'unfreeze-from': { type: 'string', value: 'PATH', help: 'with --fine-tune: unfreeze the trunk from this module on (layer4, expanded_conv_12)', defaultText: 'the whole trunk' },
+  'train-bn': { type: 'boolean', default: false, help: "with --fine-tune: the trunk's BatchNorm layers train in phase 2 (else they keep their statistics)" },
   'no-cache': { type: 'boolean', default: false, help: 'run the frozen prefix every step instead of caching its features' },
   out: { type: 'string', value: 'DIR', help: 'write model.json, weights.bin and studio.json there' },
   backend: COMMON_OPTIONS.backend,
@@ -96,7 +104,17 @@ export async function trainCommand(argv: string[]): Promise<number> {
     ...(values.seed !== undefined && { seed: numberOption('--seed', values.seed, { integer: true, min: 0 }, USAGE) }),
     ...(values.optimizer !== undefined && { optimizer: values.optimizer as OptimizerName }),
     ...(values['no-cache'] && { featureCache: false }),
+    ...(values.schedule !== undefined && { schedule: values.schedule as ScheduleName }),
   };
+  const tuning = values['freeze-epochs'] !== undefined || values['unfreeze-from'] !== undefined || values['train-bn'];
+  if (tuning && !values['fine-tune']) throw usage('--freeze-epochs, --unfreeze-from and --train-bn go with --fine-tune');
+  if (values['fine-tune']) {
+    choices.fineTune = {
+      freezeEpochs: values['freeze-epochs'] === undefined ? FINE_TUNE_DEFAULTS.freezeEpochs : numberOption('--freeze-epochs', values['freeze-epochs'], { integer: true, min: 0 }, USAGE),
+      ...(values['unfreeze-from'] !== undefined && { unfreezeFrom: values['unfreeze-from'] }),
+      ...(values['train-bn'] && { trainBn: true }),
+    };
+  }
 
   // Checked before the data is read: a bad --out found after training would lose the model.
   if (values.out !== undefined) {
@@ -129,7 +147,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
         `${archive.name}: ${config.task}, train ${splits.train.length}, val ${splits.val.length}` +
           `${splits.valFrom === 'train' ? ` (seeded ${Math.round(DEFAULT_SPLIT_OPTIONS.valFraction * 100)}% of train)` : ''}` +
           `${splits.test.length ? `, test ${splits.test.length}` : ''}; ${model.name} at ${modelConfig.inputSize}² on ${tf.getBackend()}; ` +
-          `${config.optimizer} lr ${config.learningRate}, batch ${config.batchSize}, ${config.epochs} epochs; weights: ${formatWeightsInfo(first.weights)}\n`,
+          `${config.optimizer} lr ${config.learningRate}${config.schedule ? ` ${config.schedule}` : ''}, batch ${config.batchSize}, ${config.epochs} epochs; weights: ${formatWeightsInfo(first.weights)}\n`,
       );
       const writer = reportWriter(process.stdout);
       const onEvent = (e: TrainEvent) => {

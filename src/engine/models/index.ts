@@ -7,7 +7,7 @@ export type { ModelConfig, ModelSummary, ModuleRow } from './buildModel';
 export { sameModel } from './sameModel';
 export { freeze, unfreeze, applyFreezeOps, type FreezeOp } from './freeze';
 export { walkTree, findModule, type ModuleNode } from './moduleTree';
-export { formatModulePath, modulePath, isWithin } from './modulePath';
+export { formatModulePath, modulePath, isWithin, ancestorPaths } from './modulePath';
 export { listBackbones } from './listBackbones';
 export * from './weights';
 export {

@@ -91,8 +91,8 @@ export function savedCopy(model: tf.LayersModel, saved: SavedTensor[]): WeightsC
 export async function readOptimizer(optimizer: tf.Optimizer): Promise<SavedTensor[]> {
   const named = await optimizer.getWeights();
   const saved = await Promise.all(named.map(({ name, tensor }) => save(name, tensor)));
-  // The step count comes as a new scalar; the moments are the optimizer's own variables.
-  tf.dispose(named.filter((n) => n.name === 'iter').map((n) => n.tensor));
+  // The step count comes as a new scalar (`<group>:iter` from a GroupOptimizer); the moments are the optimizer's own variables.
+  tf.dispose(named.filter((n) => /(^|:)iter$/.test(n.name)).map((n) => n.tensor));
   return saved;
 }
 

@@ -26,6 +26,11 @@
  *   goes on from the epoch after it as if never interrupted (same shuffles, Dropout masks and Adam moments).
  * - Device loss: with `deviceLost` (backend/deviceLoss.ts), a run whose GPU device is gone pauses and rejects with
  *   `DeviceLost`, so its caller can restart the backend, rebuild the model and resume from the last checkpoint.
+ * - Schedules (schedules.ts, hooks/lrSchedule.ts): `config.schedule` sets each step's rate; every batch's is a
+ *   Report record, `lr`.
+ * - fine_tune (fineTune.ts): with `config.fineTune`, the epochs after `freezeEpochs` run unfrozen with one optimizer
+ *   per learning-rate group; at the boundary the inputs are cut again (a smaller cached prefix, or none), the best
+ *   copy and the divergence norm take in the new layers, and a `phase` record marks it.
  * - The model is left with its weights trained; everything else the run made (optimizer, cache, copies) is freed.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -40,9 +45,12 @@ import { weightNorm } from './divergence';
 import { evaluateBatches, type ScoredItem } from './evaluate';
 import type { FeaturePrecision } from './featureCache';
 import { memoryFeatureStore, type FeatureStore } from './featureStore';
-import { bestEpoch } from './hooks/bestEpoch';
+import { bestEpoch, type BestEpoch } from './hooks/bestEpoch';
+import { lrGroups, phaseOf, unfreezeForFineTune } from './fineTune';
+import { GroupOptimizer } from './groupOptimizer';
 import { checkpoints } from './hooks/checkpoints';
-import { divergenceCheck } from './hooks/divergenceCheck';
+import { divergenceCheck, type DivergenceCheck } from './hooks/divergenceCheck';
+import { lrSchedule } from './hooks/lrSchedule';
 import { recorder } from './hooks/recorder';
 import { samples } from './hooks/samples';
 import { inputPipeline, type InputPipeline } from './inputPipeline';
@@ -69,6 +77,7 @@ export interface TrainContext {
   readonly batches: number;
   /** Optimizer steps taken so far. */
   readonly step: number;
+  /** The optimizer's rate (the head's, with discriminative rates); batchEnd: the rate that batch stepped at. */
   readonly lr: number;
   /** The latest values read back (batchEnd: that batch's). */
   readonly logs: Readonly<Record<string, number>>;
@@ -186,7 +195,7 @@ type Options = Required<Pick<FitOptions, 'hooks' | 'readEvery' | 'samples' | 'fe
   Omit<FitOptions, 'hooks' | 'readEvery' | 'samples' | 'featurePrecision' | 'seedHead'>;
 
 /** Where a hook is called from: the batch, the batch count and what the event carries. */
-type At = Partial<Pick<TrainContext, 'batch' | 'batches' | 'pos' | 'weightNorm' | 'val' | 'valLosses' | 'scored' | 'seconds' | 'ended' | 'error'>>;
+type At = Partial<Pick<TrainContext, 'batch' | 'batches' | 'pos' | 'lr' | 'weightNorm' | 'val' | 'valLosses' | 'scored' | 'seconds' | 'ended' | 'error'>>;
 
 class Run implements Learner {
   state: TrainState = 'idle';
@@ -201,6 +210,8 @@ class Run implements Learner {
   private optimizerMade: tf.Optimizer | undefined;
   private epoch = 0;
   private step = 0;
+  /** The fine-tune phase the model is frozen for (fineTune.ts); 1 without `fineTune`. */
+  private phase: 1 | 2 = 1;
   private logs: Record<string, number> = {};
   private hooks: Hook[] = [];
 
@@ -285,6 +296,7 @@ class Run implements Learner {
     const best = bestEpoch(this);
     const divergence = divergenceCheck(this);
     const builtIn: Hook[] = [divergence, best, samples(this, this.opts.samples), recorder(this, best)];
+    if ((config.schedule ?? 'constant') !== 'constant') builtIn.push(lrSchedule(config));
     if (this.opts.onCheckpoint) builtIn.push(checkpoints(this, best, divergence, this.opts.onCheckpoint));
     this.hooks = [...builtIn, ...this.opts.hooks].sort((a, b) => (a.order ?? 0) - (b.order ?? 0));
     let pipeline: InputPipeline | undefined;
@@ -298,7 +310,9 @@ class Run implements Learner {
       const from = this.resumeFrom;
       // Seeded even when resuming: a random-init trunk must come back the same; the checkpoint then overwrites the head.
       if (this.opts.seedHead) seedWeights(model, config.seed, config.model.weights === 'random' ? 'all' : 'head');
-      this.optimizerMade = OPTIMIZERS[config.optimizer](this.lr);
+      // Frozen as the last finished epoch was: a checkpoint's weights and optimizer are that phase's.
+      if (phaseOf(config, from?.epoch || 1).phase === 2) this.unfreeze();
+      this.optimizerMade = this.makeOptimizer();
       if (from) {
         writeWeights(model, from.weights);
         await writeOptimizer(this.optimizerMade, from.optimizer);
@@ -309,23 +323,32 @@ class Run implements Learner {
       }
       await this.callHooks('trainBegin');
 
-      pipeline = await inputPipeline(model, {
-        archive: data.archive,
-        decoder: data.decoder,
-        images: { inputSize, preprocessing: spec.preprocessing },
-        cache: config.featureCache,
-        items: [...data.splits.train, ...data.splits.val],
-        store,
-        precision: this.opts.featurePrecision,
-        batchSize: config.batchSize,
-        onCacheProgress: (done, total) => this.emit({ type: 'progress', phase: 'cache', done, total }),
-        cancelled: () => this.stopRequested,
-      });
+      const inputs = () =>
+        inputPipeline(model, {
+          archive: data.archive,
+          decoder: data.decoder,
+          images: { inputSize, preprocessing: spec.preprocessing },
+          cache: config.featureCache,
+          items: [...data.splits.train, ...data.splits.val],
+          store,
+          precision: this.opts.featurePrecision,
+          batchSize: config.batchSize,
+          onCacheProgress: (done, total) => this.emit({ type: 'progress', phase: 'cache', done, total }),
+          cancelled: () => this.stopRequested,
+        });
+      pipeline = await inputs();
       if (pipeline.cached) result.cache = pipeline.cached;
 
       for (this.epoch = (from?.epoch ?? 0) + 1; this.epoch <= config.epochs; this.epoch++) {
         await this.waitWhilePaused();
         if (this.stopRequested) break;
+        if (phaseOf(config, this.epoch).phase !== this.phase) {
+          pipeline.release();
+          pipeline = undefined;
+          await store.clear();
+          await this.enterFineTunePhase(best, divergence);
+          pipeline = await inputs();
+        }
         const t0 = now();
         await this.callHooks('epochBegin');
         const finished = await this.trainEpoch(pipeline);
@@ -361,6 +384,40 @@ class Run implements Learner {
     }
   }
 
+  /** Phase 2's freezing (fineTune.ts). */
+  private unfreeze(): void {
+    unfreezeForFineTune(this.model, this.config.fineTune!);
+    this.phase = 2;
+  }
+
+  /** The optimizer for the current phase: one per learning-rate group in fine-tune's phase 2. */
+  private makeOptimizer(): tf.Optimizer {
+    const make = OPTIMIZERS[this.config.optimizer];
+    if (this.phase === 1) return make(this.lr);
+    const groups = lrGroups(this.model, this.config.fineTune!.lrRatio);
+    return new GroupOptimizer(groups, groups.map((g) => make(this.lr * g.multiplier)), setLearningRate);
+  }
+
+  /**
+   * fine_tune's boundary, before the first epoch of phase 2: the trunk unfreezes, the best epoch's copy and the
+   * divergence check's starting norm take in the layers that now train, fresh optimizers start per group, and the
+   * Report gets a `phase` record at the boundary (plus a notice) for the charts.
+   */
+  private async enterFineTunePhase(best: BestEpoch, divergence: DivergenceCheck): Promise<void> {
+    this.unfreeze();
+    best.widen();
+    await divergence.rebase();
+    this.optimizerMade?.dispose();
+    this.optimizerMade = this.makeOptimizer();
+    const pos = this.epoch - 1;
+    this.emit({ type: 'record', pos, values: { phase: 2 }, line: this.report.record(pos, { phase: 2 }) });
+    const groups = (this.optimizerMade as GroupOptimizer).groups;
+    this.emit({
+      type: 'notice',
+      message: `fine_tune: phase 2 from epoch ${this.epoch}: ${groups.length} learning-rate groups, ${groups[0].name} at lr/${Math.round(1 / groups[0].multiplier)} to ${groups.at(-1)!.name} at lr`,
+    });
+  }
+
   /** One epoch's steps on the seeded shuffle of the train split; false when a pause ended in a stop midway. */
   private async trainEpoch(pipeline: InputPipeline): Promise<boolean> {
     const { model, config, epoch, task } = this;
@@ -375,7 +432,7 @@ class Run implements Learner {
       // Fewer images than one batch would otherwise train on nothing.
       dropLast: train.length > config.batchSize,
     });
-    const pending: { row: tf.Tensor1D; batch: number }[] = [];
+    const pending: { row: tf.Tensor1D; batch: number; lr: number }[] = [];
     // Losses stay on the device until `readEvery` batches are pending: then one read-back for all of them.
     const readBack = async () => {
       if (!pending.length) return;
@@ -385,11 +442,12 @@ class Run implements Learner {
       tf.dispose(rows.map((r) => r.row));
       const values = (await all.data()) as Float32Array;
       all.dispose();
-      for (const [i, { batch }] of rows.entries()) {
+      for (const [i, { batch, lr }] of rows.entries()) {
         this.logs = Object.fromEntries(trainKeys.map((k, j) => [k, values[i * trainKeys.length + j]]));
         await this.callHooks('batchEnd', {
           batch,
           batches: plan.length,
+          lr,
           pos: epoch - 1 + (batch + 1) / plan.length,
           weightNorm: i === rows.length - 1 ? values[values.length - 1] : undefined,
         });
@@ -407,7 +465,7 @@ class Run implements Learner {
       await this.callHooks('batchBegin', { batch, batches: plan.length });
       seedDropout(model, config.seed, this.step);
       const targets = task.targets(items, config.ctx);
-      pending.push({ row: fitStep(pipeline.stepModel, this.optimizer, inputs, targets, lossSpec), batch });
+      pending.push({ row: fitStep(pipeline.stepModel, this.optimizer, inputs, targets, lossSpec), batch, lr: this.lr });
       tf.dispose([...inputs, ...targets]);
       this.step++;
       batch++;

@@ -14,7 +14,9 @@ export function weightedTotal(parts: tf.Scalar[], losses: OutputLoss[]): tf.Scal
 
 /**
  * `trainStep` that also returns each output's loss: a [1 + outputs] vector (total, then per output) when the model
- * has several outputs, [1] (total) otherwise. Stays on the device; the caller disposes it.
+ * has several outputs, [1] (total) otherwise. Stays on the device; the caller disposes it. The gradients are
+ * computed once (`minimize` → `tf.variableGrads`); a `GroupOptimizer` (fine_tune's discriminative rates) then
+ * applies each learning-rate group's with that group's own optimizer.
  */
 export function fitStep(
   model: tf.LayersModel,

@@ -1,6 +1,8 @@
 import type { BackendChoice } from '../backend';
 import type { DatasetItem } from '../data';
 import type { ModelConfig } from '../models';
+import type { FineTuneOptions } from './fineTune';
+import type { ScheduleName } from './schedules';
 import type { Evaluation, Prediction, TaskContext, TaskName } from '../tasks/types';
 
 export const OPTIMIZER_NAMES = ['adam', 'sgd'] as const;
@@ -18,6 +20,10 @@ export interface TrainConfig {
   seed: number;
   /** Compute the frozen prefix once and train the rest from it (on unless inputs are augmented). */
   featureCache: boolean;
+  /** Learning-rate schedule over each phase's steps (schedules.ts); 'constant' when absent. */
+  schedule?: ScheduleName;
+  /** Train the head on the frozen trunk, then unfreeze with discriminative rates (fineTune.ts); `epochs` counts both phases. */
+  fineTune?: FineTuneOptions;
 }
 
 /** Where a run is. */

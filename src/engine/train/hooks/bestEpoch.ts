@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs';
 import { bestWeights, type WeightsCopy } from '../bestWeights';
 import { savedCopy } from '../checkpoint';
 import { TrainingDiverged } from '../divergence';
@@ -10,6 +11,8 @@ export interface BestEpoch extends Hook {
   readonly value: number | undefined;
   /** A copy of the best epoch's weights while a later epoch is being trained. */
   readonly kept: WeightsCopy | undefined;
+  /** Extends the kept copy to layers that now train (fine_tune's phase 2), with their current, untrained weights. */
+  widen(): void;
   release(): void;
 }
 
@@ -57,6 +60,13 @@ export function bestEpoch(learner: Learner): BestEpoch {
     },
     onTrainEnd(ctx) {
       if (ctx.ended !== 'failed' || ctx.error instanceof TrainingDiverged) kept?.restore();
+    },
+    widen() {
+      if (!kept) return;
+      const old = new Map(kept.entries().map((e) => [e.layer, e.values]));
+      const wider = bestWeights(model, (layer) => (old.get(layer.name) ?? layer.weights.map((w) => w.read())).map((t) => tf.clone(t)));
+      kept.dispose();
+      kept = wider;
     },
     release() {
       kept?.dispose();

@@ -5,6 +5,8 @@ import type { Hook, Learner } from '../fit';
 export interface DivergenceCheck extends Hook {
   /** The weights' norm when the run began (a resumed run's, from its checkpoint). */
   readonly startNorm: number;
+  /** Takes the norm again when other weights start training (fine_tune's phase 2). */
+  rebase(): Promise<void>;
 }
 
 async function readScalar(t: tf.Scalar): Promise<number> {
@@ -21,6 +23,9 @@ export function divergenceCheck(learner: Learner): DivergenceCheck {
     order: -40,
     get startNorm() {
       return startNorm;
+    },
+    async rebase() {
+      startNorm = await readScalar(weightNorm(learner.model));
     },
     async onTrainBegin() {
       startNorm = learner.resumeFrom?.startNorm ?? (await readScalar(weightNorm(learner.model)));

@@ -2,7 +2,7 @@ import type { Hook, Learner } from '../fit';
 import type { BestEpoch } from './bestEpoch';
 
 /**
- * fastai's Recorder: every batch's losses and every epoch's val losses and metrics go into the Report and out as
+ * fastai's Recorder: every batch's losses and learning rate and every epoch's val losses and metrics go into the Report and out as
  * `record` events; an epoch that was validated ends with an `epoch` event (its averages, val, time, best or not).
  */
 export function recorder(learner: Learner, best: BestEpoch): Hook {
@@ -12,7 +12,8 @@ export function recorder(learner: Learner, best: BestEpoch): Hook {
   return {
     name: 'recorder',
     order: -20,
-    onBatchEnd: (ctx) => record(ctx.pos, { ...ctx.logs }),
+    // `lr`: the rate the batch stepped at (the head's), for the schedule chart.
+    onBatchEnd: (ctx) => record(ctx.pos, { ...ctx.logs, lr: ctx.lr }),
     onEpochEnd(ctx) {
       const { epoch, val, valLosses = [] } = ctx;
       if (!val) return;

@@ -1,0 +1,90 @@
+import * as tf from '@tensorflow/tfjs';
+import { BACKBONE_NAMES, backboneSpec, buildModel, type BackboneName } from '../../engine/models';
+import { scanDataset } from '../../engine/data';
+import { DEFAULT_BACKBONE, LR_FIND_DEFAULTS, OPTIMIZER_NAMES, lrFind, planTraining, trainingSplits, type OptimizerName, type TrainingChoices } from '../../engine/train';
+import { TASK_NAMES } from '../../engine/tasks';
+import { parseCommandArgs, usageText, type CommandOptions } from '../args';
+import { COMMON_OPTIONS } from '../commonOptions';
+import { freezeOpsInOrder } from '../freezeOps';
+import { formatProblems } from '../inspect';
+import { useBackend, type NodeBackend } from '../nodeBackends';
+import { numberOption } from '../numberOption';
+import { openDataset } from '../openDataset';
+import { sharpDecoder } from '../sharpDecoder';
+import { loadWeightsOption } from '../weightsOption';
+
+const OPTIONS = {
+  data: { type: 'string', value: 'ZIP|DIR', required: true, help: 'the dataset: a zip or a folder' },
+  backbone: { type: 'string', choices: BACKBONE_NAMES, help: 'the pretrained network to start from', defaultText: TASK_NAMES.map((t) => `${DEFAULT_BACKBONE[t]} for ${t}`).join(', ') },
+  'input-size': COMMON_OPTIONS['input-size'],
+  batch: { type: 'string', value: 'N', help: 'images per step', defaultText: "train's proposed batch" },
+  optimizer: { type: 'string', choices: OPTIMIZER_NAMES, help: 'the optimizer', defaultText: "train's proposed one" },
+  start: { type: 'string', value: 'X', help: 'first learning rate of the sweep', defaultText: String(LR_FIND_DEFAULTS.start) },
+  end: { type: 'string', value: 'X', help: 'last learning rate of the sweep', defaultText: String(LR_FIND_DEFAULTS.end) },
+  steps: { type: 'string', value: 'N', help: 'steps of the sweep (it stops early when the loss blows up)', defaultText: String(LR_FIND_DEFAULTS.steps) },
+  freeze: COMMON_OPTIONS.freeze,
+  unfreeze: COMMON_OPTIONS.unfreeze,
+  weights: COMMON_OPTIONS.weights,
+  'no-cache': { type: 'boolean', default: false, help: 'run the frozen prefix every step instead of caching its features' },
+  json: { type: 'boolean', default: false, help: 'print one JSON object {"lrs", "losses", "suggestion", "steep", "valley"} instead of the table' },
+  backend: COMMON_OPTIONS.backend,
+} satisfies CommandOptions;
+const USAGE = usageText('lr-find', OPTIONS);
+
+/**
+ * `lr-find`: fastai's learning-rate finder on the model `train` would train with the same flags. Prints a table of
+ * (lr, smoothed loss) and, last, one JSON line with the suggestion (fastai's valley) and the steepest descent; with
+ * `--json`, one JSON object instead. The rate to pass to `train --lr`.
+ */
+export async function lrFindCommand(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs(argv, 'lr-find', OPTIONS);
+  const positive = (flag: string, v: string) => numberOption(flag, v, { min: Number.MIN_VALUE }, USAGE);
+  const choices: TrainingChoices = {
+    ...(values.backbone !== undefined && { backbone: values.backbone as BackboneName }),
+    ...(values['input-size'] !== undefined && { inputSize: numberOption('--input-size', values['input-size'], { integer: true, min: 1 }, USAGE) }),
+    freezeOps: freezeOpsInOrder(argv),
+    ...(values.weights === 'random' && { weights: 'random' as const }),
+    ...(values.batch !== undefined && { batchSize: numberOption('--batch', values.batch, { integer: true, min: 1 }, USAGE) }),
+    ...(values.optimizer !== undefined && { optimizer: values.optimizer as OptimizerName }),
+    ...(values['no-cache'] && { featureCache: false }),
+  };
+  const sweep = {
+    ...(values.start !== undefined && { start: positive('--start', values.start) }),
+    ...(values.end !== undefined && { end: positive('--end', values.end) }),
+    ...(values.steps !== undefined && { steps: numberOption('--steps', values.steps, { integer: true, min: 2 }, USAGE) }),
+  };
+  const { archive, close } = await openDataset(values.data);
+  try {
+    const index = await scanDataset(archive, { decoder: sharpDecoder });
+    if (index.report.problems.length) process.stderr.write(`${archive.name}: ${formatProblems(index.report).join('\n')}\n`);
+    const splits = trainingSplits(index);
+    const config = planTraining(index.report, choices, splits.train.length);
+    await useBackend(values.backend as NodeBackend);
+    const model = buildModel(config.model);
+    try {
+      const weights = await loadWeightsOption(model, backboneSpec(config.model.backbone), values.weights);
+      const modelConfig = { ...config.model, weights: weights.pretrained ? ('pretrained' as const) : ('random' as const) };
+      process.stderr.write(
+        `${archive.name}: ${config.task}, train ${splits.train.length}; ${model.name} at ${config.model.inputSize}² on ${tf.getBackend()}; ${config.optimizer}, batch ${config.batchSize}\n`,
+      );
+      const table = !values.json;
+      if (table) process.stdout.write(`${'lr'.padStart(10)}  ${'loss'.padStart(8)}  ${'raw'.padStart(8)}\n`);
+      const result = await lrFind(
+        model,
+        { archive, decoder: sharpDecoder, splits: { train: splits.train, val: [] } },
+        { ...config, model: modelConfig },
+        { ...sweep, onPoint: (p) => table && process.stdout.write(`${p.lr.toExponential(2).padStart(10)}  ${p.loss.toFixed(4).padStart(8)}  ${p.raw.toFixed(4).padStart(8)}\n`) },
+      );
+      const { suggestion, steep, valley, ended } = result;
+      const out = values.json
+        ? { lrs: result.points.map((p) => p.lr), losses: result.points.map((p) => p.loss), suggestion, steep, valley, ended }
+        : { suggestion, steep, valley, ended, steps: result.points.length };
+      process.stdout.write(JSON.stringify(out) + '\n');
+    } finally {
+      model.dispose();
+    }
+  } finally {
+    await close();
+  }
+  return 0;
+}
