@@ -41,7 +41,7 @@ describe('parseCommandArgs', () => {
     const { stdout } = cli('train', '--help');
     expect(stdout).toMatch(/^ {2}--input-size N +side of the square input, in pixels \(default: the backbone's own: .*mobilenet_v3 512/m);
     expect(stdout).toMatch(/^ {2}--epochs N +.*\(default: 5\)$/m);
-    expect(stdout).toMatch(/^ {2}--lr X +learning rate \(default: 0\.001 for classification, 0\.0001 for keypoints and age-gender\)$/m);
+    expect(stdout).toMatch(/^ {2}--lr X +learning rate \(default: 0\.001 for classification and keypoints, 0\.0003 for age-gender\)$/m);
     expect(stdout).toMatch(/^ {2}--data ZIP\|DIR +.*\(required\)$/m);
     expect(stdout).not.toMatch(/--size/);
   });

@@ -410,7 +410,7 @@ class Run implements Learner {
     this.optimizerMade?.dispose();
     this.optimizerMade = this.makeOptimizer();
     const pos = this.epoch - 1;
-    this.emit({ type: 'record', pos, values: { phase: 2 }, line: this.report.record(pos, { phase: 2 }) });
+    this.emit({ type: 'record', pos, values: { phase: 2 }, line: this.report.record(pos, { phase: 2 }), ...this.report.times(pos) });
     const groups = (this.optimizerMade as GroupOptimizer).groups;
     this.emit({
       type: 'notice',
