@@ -5,6 +5,7 @@ import { TASK_NAMES, type TaskName } from '../../engine/tasks';
 import { restartBackend } from '../../engine/backend';
 import {
   DEFAULT_BACKBONE,
+  RECIPES,
   OPTIMIZER_NAMES,
   SCHEDULE_NAMES,
   FINE_TUNE_DEFAULTS,
@@ -50,7 +51,10 @@ const OPTIONS = {
   epochs: { type: 'string', value: 'N', help: 'passes over the training images', defaultText: proposed('epochs') },
   lr: { type: 'string', value: 'X', help: 'learning rate', defaultText: proposed('learningRate') },
   batch: { type: 'string', value: 'N', help: 'images per step (lowered to what the device fits, and for a small dataset)', defaultText: proposed('batchSize') },
-  'input-size': COMMON_OPTIONS['input-size'],
+  'input-size': {
+    ...COMMON_OPTIONS['input-size'],
+    defaultText: `${byTask((t) => RECIPES[t][DEFAULT_BACKBONE[t]]?.inputSize ?? 'the backbone\'s own')} on the default backbones; else the backbone's own`,
+  },
   seed: { type: 'string', value: 'N', help: 'seed of the head initialization, Dropout masks and shuffles', defaultText: proposed('seed') },
   optimizer: { type: 'string', choices: OPTIMIZER_NAMES, help: 'the optimizer', defaultText: proposed('optimizer') },
   freeze: COMMON_OPTIONS.freeze,
