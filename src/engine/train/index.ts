@@ -13,8 +13,7 @@ export { seedWeights, seedLayers, headLayers, seedDropout, unseedDropout } from 
 export { bestWeights, trainingLayers, type WeightsCopy } from './bestWeights';
 export { checkpointBytes, readWeights, writeWeights, type Checkpoint, type SavedTensor } from './checkpoint';
 export { DIVERGED, TrainingDiverged, WEIGHT_GROWTH, weightNorm } from './divergence';
-export { fitStep, outputLosses, weightedTotal } from './step';
-export { trainStep, trainableVariables, type OutputLoss } from './trainStep';
+export { fitStep, outputLosses, weightedTotal, trainableVariables, type OutputLoss } from './step';
 export { splitFrozenPrefix, type FrozenSplit } from './splitFrozenPrefix';
 export { LOSSES, LOSS_NAMES, type LossName } from './losses';
 export { Report } from './report';
