@@ -3,7 +3,7 @@ export type { FitOptions, Hook, HookEvent, TrainContext, TrainData, TrainResult,
 export { evaluate, evaluateBatches, type EvaluateOptions, type BatchEvaluation, type ScoredItem } from './evaluate';
 export { predictImage, type PredictOptions } from './predict';
 export { loadImages, imageOptionsFor, inOrder, prefetch, type ImageOptions, type InputBatch } from './batches';
-export { buildFeatureCache, cachedInputs, type FeatureCache, type FeaturePrecision, type BuildCacheOptions } from './featureCache';
+export { buildFeatureCache, cachedInputs, FLOAT16_LOSS_TOLERANCE, type FeatureCache, type FeaturePrecision, type BuildCacheOptions } from './featureCache';
 export { memoryFeatureStore, spillingFeatureStore, entryBytes, type FeatureStore, type FeatureEntry } from './featureStore';
 export { idbFeatureStore } from './idbFeatureStore';
 export { encodeFloat16, decodeFloat16 } from './float16';
