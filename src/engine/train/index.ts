@@ -12,7 +12,8 @@ export { TRAIN_DEFAULTS, DEFAULT_INPUT_SIZE, DEFAULT_SEED, defaultTrainConfig, t
 export { seedWeights, seedLayers, headLayers, seedDropout, unseedDropout } from './seedWeights';
 export { bestWeights, trainingLayers, type WeightsCopy } from './bestWeights';
 export { checkpointBytes, readWeights, writeWeights, type Checkpoint, type SavedTensor } from './checkpoint';
-export { DIVERGED, TrainingDiverged, WEIGHT_GROWTH, weightNorm } from './divergence';
+export { DIVERGED, TrainingDiverged, WEIGHT_GROWTH } from './divergence';
+export { weightNorm } from './weightNorm';
 export { fitStep, outputLosses, weightedTotal, trainableVariables, type OutputLoss } from './step';
 export { splitFrozenPrefix, type FrozenSplit } from './splitFrozenPrefix';
 export { LOSSES, LOSS_NAMES, type LossName } from './losses';
