@@ -10,7 +10,7 @@ declare global {
   interface Window {
     /** The store, in dev and e2e builds, for Playwright's `expect.poll`. */
     __store?: typeof useStudio;
-    /** The model worker's client, in e2e builds, to inject faults (`injectFault`) the way a bug would throw. */
+    /** The trainer worker's client, in e2e builds, to inject faults (`injectFault`) the way a bug would throw. */
     __modelWorker?: typeof modelWorker;
   }
 }

@@ -4,7 +4,7 @@ import type { TrainerWorkerApi } from '../workers/trainer.worker';
 /** A call that was cut short because the worker was restarted (a new backend); not a failure to show. */
 export class WorkerRestarted extends Error {
   constructor() {
-    super('model worker restarted');
+    super('trainer worker restarted');
     this.name = 'WorkerRestarted';
   }
 }
@@ -32,7 +32,7 @@ export class ModelWorkerClient {
     let end: (reason: Error) => void = () => {};
     const ended = new Promise<never>((_, reject) => (end = reject));
     ended.catch(() => {});
-    worker.addEventListener('error', (e) => end(new Error(`model worker failed: ${e.message || 'could not load'}`)));
+    worker.addEventListener('error', (e) => end(new Error(`trainer worker failed: ${e.message || 'could not load'}`)));
     this.session = { worker, api: wrap<TrainerWorkerApi>(worker), ended, end };
     this.queue = Promise.resolve();
   }
