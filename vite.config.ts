@@ -3,11 +3,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
-
-/** Where the app serves tfjs-backend-wasm's binaries; `src/ui/store/backendSlice.ts` names the same folder. */
-const TFJS_WASM_DIR = 'tfjs-wasm';
-
-const WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
+// The module itself, not engine/backend's index (which would load tfjs into the config).
+import { nodeWasmDir, TFJS_WASM_DIR, TFJS_WASM_FILES } from './src/engine/backend/wasmPaths.ts';
 
 /**
  * Serves the tfjs wasm binaries from node_modules at `/<TFJS_WASM_DIR>/` in dev and copies them into the
@@ -15,21 +12,21 @@ const WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tf
  */
 function tfjsWasm(): Plugin {
   const require = createRequire(import.meta.url);
-  const dir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
+  const dir = nodeWasmDir(require.resolve);
   return {
     name: 'transfer-studio:tfjs-wasm',
     configureServer(server) {
       const prefix = `${server.config.base}${TFJS_WASM_DIR}/`;
       server.middlewares.use((req, res, next) => {
         const file = req.url?.startsWith(prefix) ? req.url.slice(prefix.length).split('?')[0] : undefined;
-        if (!file || !WASM_FILES.includes(file)) return next();
+        if (!file || !(TFJS_WASM_FILES as readonly string[]).includes(file)) return next();
         res.setHeader('Content-Type', 'application/wasm');
         res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
         res.end(readFileSync(path.join(dir, file)));
       });
     },
     generateBundle() {
-      for (const file of WASM_FILES) {
+      for (const file of TFJS_WASM_FILES) {
         this.emitFile({ type: 'asset', fileName: `${TFJS_WASM_DIR}/${file}`, source: readFileSync(path.join(dir, file)) });
       }
     },

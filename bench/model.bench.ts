@@ -3,7 +3,7 @@ import { buildModel, backboneSpec, hasBundledWeights, type BackboneName } from '
 import { useBackend, type NodeBackend } from '../src/cli/nodeBackends';
 import { loadWeightsOption } from '../src/cli/weightsOption';
 import { splitFrozenPrefix } from '../src/engine/train/splitFrozenPrefix';
-import { trainStep } from '../src/engine/train/trainStep';
+import { fitStep } from '../src/engine/train/step';
 import type { Row } from './ingest.bench';
 
 const BATCH = 4;
@@ -38,14 +38,14 @@ export async function run(): Promise<Row[]> {
       }, 3);
       const optimizer = tf.train.adam(1e-3);
       const fullStepMs = await timeIt(async () => {
-        const loss = trainStep(model, optimizer, x, [y], [{ loss: 'bce' }]);
+        const loss = fitStep(model, optimizer, [x], [y], [{ loss: 'bce' }]);
         await loss.data();
         loss.dispose();
       }, 3);
       const { prefix, suffix, release } = splitFrozenPrefix(model);
       const cached = prefix!.predict(x) as tf.Tensor;
       const cachedStepMs = await timeIt(async () => {
-        const loss = trainStep(suffix, optimizer, cached, [y], [{ loss: 'bce' }]);
+        const loss = fitStep(suffix, optimizer, [cached], [y], [{ loss: 'bce' }]);
         await loss.data();
         loss.dispose();
       }, 3);

@@ -7,6 +7,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<Row[]> }>> = {
   throughput: () => import('./throughput.bench'),
   train: () => import('./train.bench'),
   landmarks: () => import('./landmarks.bench'),
+  mainThread: () => import('./mainThread.bench'),
 };
 
 const only = process.argv.slice(2);

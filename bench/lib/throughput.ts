@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { buildModel, type BackboneName } from '../../src/engine/models';
-import { trainStep } from '../../src/engine/train/trainStep';
+import { fitStep } from '../../src/engine/train/step';
 
 /** One throughput measurement: the same in Node and in the Chromium page (DOM-free). */
 export interface ThroughputOptions {
@@ -52,7 +52,7 @@ export async function measureThroughput({ backbone, size, batch, iters }: Throug
       out.dispose();
     }, iters);
     const step = await timeIt(async () => {
-      const loss = trainStep(model, optimizer, x, [y], [{ loss: 'bce' }]);
+      const loss = fitStep(model, optimizer, [x], [y], [{ loss: 'bce' }]);
       await loss.data();
       loss.dispose();
     }, iters);

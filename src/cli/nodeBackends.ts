@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
-import path from 'node:path';
 import os from 'node:os';
-import { registerWasmGradKernels } from '../engine/backend';
+import { nodeWasmDir, registerWasmGradKernels } from '../engine/backend';
 
 /** Backends the engine runs on in Node (tfjs-node is not used: it downloads a native library at install). */
 export const NODE_BACKENDS = ['cpu', 'wasm', 'webgpu'] as const;
@@ -21,8 +20,7 @@ async function registerNodeBackends(): Promise<void> {
   registered = true;
   // Silences the cpu backend's 'install tfjs-node' banner (tfjs-node needs a download, which this project avoids).
   tf.enableProdMode();
-  const wasmDir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
-  setWasmPaths(wasmDir + path.sep);
+  setWasmPaths(nodeWasmDir(require.resolve));
   try {
     const { create, globals } = (await import('webgpu')) as unknown as {
       create: (flags: string[]) => unknown;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../cli/nodeBackends';
 import { buildModel } from '../models';
 import { fit, GroupOptimizer, type Checkpoint, lrGroups, scheduledLr, unfreezeForFineTune, type TrainEvent } from '../train';
-import { trainableVariables } from '../train/trainStep';
+import { trainableVariables } from '../train/step';
 import { smallRun } from './trainData';
 
 const values = async (model: tf.LayersModel, layer: string) =>

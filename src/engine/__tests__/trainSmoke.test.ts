@@ -4,18 +4,24 @@ import { BACKBONE_NAMES, backboneSpec, buildModel, hasBundledWeights, isWithin, 
 import { loadWeightsOption } from '../../cli/weightsOption';
 import { useBackend, type NodeBackend } from '../../cli/nodeBackends';
 import { splitFrozenPrefix } from '../train/splitFrozenPrefix';
-import { trainStep, type OutputLoss } from '../train/trainStep';
-import { LOSSES } from '../train/losses';
+import { fitStep, outputLosses, weightedTotal, type OutputLoss } from '../train/step';
+import { AGE_GENDER_LOSS_WEIGHTS, TASKS, type TaskContext, type TaskName } from '../tasks';
 import { calibrateBatchNorm, fixedImages, fixedTargets, LAST_BLOCK, reseed, smallInputSize } from './fixtures';
 
 /** The book's heads; multiclass is the binary head with more units (tested in tasks/classification.test.ts). */
 type BookPreset = Exclude<PresetName, 'original' | 'multiclass'>;
-const PRESET_LOSSES: Record<BookPreset, OutputLoss[]> = {
-  binary: [{ loss: 'bce' }],
-  keypoints: [{ loss: 'l1' }],
-  'age-gender': [{ loss: 'l1' }, { loss: 'bce' }],
+/** The task (and its context) that trains each head: the losses are the task's, as in the trainer. */
+const PRESET_TASKS: Record<BookPreset, [TaskName, TaskContext]> = {
+  binary: ['classification', { classes: ['cat', 'dog'] }],
+  keypoints: ['keypoints', { points: 68 }],
+  'age-gender': ['age-gender', { lossWeights: { ...AGE_GENDER_LOSS_WEIGHTS } }],
 };
-const BOOK_PRESETS = Object.keys(PRESET_LOSSES) as BookPreset[];
+const BOOK_PRESETS = Object.keys(PRESET_TASKS) as BookPreset[];
+function lossesOf(preset: BookPreset): OutputLoss[] {
+  const [name, ctx] = PRESET_TASKS[preset];
+  expect(TASKS[name].preset(ctx)).toBe(preset);
+  return TASKS[name].losses(ctx);
+}
 /**
  * Software WebGPU (SwiftShader) needs about a minute for 20 steps of the keypoints / age-gender heads (a 512→512
  * 3×3 conv and 3.5 M parameters under Adam), so `npm test` runs the binary head there and `npm run test:slow`
@@ -35,12 +41,11 @@ function trainableSnapshot(model: tf.LayersModel, path: string): tf.Tensor[] {
   return model.layers.filter((l) => isWithin(modulePath(l.name), path)).flatMap((l) => l.trainableWeights.map((w) => w.read().clone()));
 }
 
-/** The preset's loss in inference mode (no dropout), so before/after compare without noise. */
-async function evalLoss(model: tf.LayersModel, input: tf.Tensor | tf.Tensor[], ys: tf.Tensor[], preset: BookPreset) {
+/** The task's weighted loss in inference mode (no dropout), so before/after compare without noise. */
+async function evalLoss(model: tf.LayersModel, inputs: tf.Tensor[], ys: tf.Tensor[], losses: OutputLoss[]) {
   const loss = tf.tidy(() => {
-    const out = model.predict(input);
-    const preds = Array.isArray(out) ? out : [out];
-    return preds.map((p, i) => LOSSES[PRESET_LOSSES[preset][i].loss](ys[i], p)).reduce((a, b) => a.add(b));
+    const out = model.predict(inputs.length === 1 ? inputs[0] : inputs);
+    return weightedTotal(outputLosses(Array.isArray(out) ? out : [out], ys, losses), losses);
   });
   const value = (await loss.data())[0];
   loss.dispose();
@@ -54,12 +59,14 @@ async function evalLoss(model: tf.LayersModel, input: tf.Tensor | tf.Tensor[], y
 async function train(model: tf.LayersModel, backbone: BackboneName, preset: BookPreset, size: number, steps: number, lr: number) {
   const x = fixedImages(2, size, backbone);
   const ys = fixedTargets(preset, 2);
+  const losses = lossesOf(preset);
   const { prefix, suffix, release } = splitFrozenPrefix(model);
-  const cached = prefix ? (prefix.predict(x) as tf.Tensor | tf.Tensor[]) : x;
+  const out = prefix ? (prefix.predict(x) as tf.Tensor | tf.Tensor[]) : x;
+  const cached = Array.isArray(out) ? out : [out];
   const optimizer = tf.train.adam(lr);
-  const before = await evalLoss(suffix, cached, ys, preset);
-  for (let step = 0; step < steps; step++) tf.dispose(trainStep(suffix, optimizer, cached, ys, PRESET_LOSSES[preset]));
-  const after = await evalLoss(suffix, cached, ys, preset);
+  const before = await evalLoss(suffix, cached, ys, losses);
+  for (let step = 0; step < steps; step++) tf.dispose(fitStep(suffix, optimizer, cached, ys, losses));
+  const after = await evalLoss(suffix, cached, ys, losses);
   optimizer.dispose();
   release();
   tf.dispose([x, ys, cached]);

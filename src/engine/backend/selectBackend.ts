@@ -10,7 +10,7 @@ import { registerWasmGradKernels } from './wasmGradKernels';
 export interface SelectBackendOptions {
   /** `auto` tries webgpu → wasm → webgl → cpu; a backend name is tried first and used even when slow. */
   preference: BackendPreference;
-  /** URL or folder, ending in `/`, that serves tfjs-backend-wasm's `.wasm` files; unset keeps tfjs's default. */
+  /** URL or folder, ending in `/`, that serves tfjs-backend-wasm's `.wasm` files (`servedWasmPath`); unset keeps tfjs's default. */
   wasmPath?: string;
   /** Threads for the wasm backend; unset means `navigator.hardwareConcurrency` (tfjs would halve it). */
   wasmThreads?: number;

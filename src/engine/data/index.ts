@@ -27,5 +27,4 @@ export { splitDataset, DEFAULT_SPLIT_OPTIONS, type SplitOptions, type DatasetSpl
 export { batchIndices, DEFAULT_BATCH_OPTIONS, type BatchOptions } from './batchIndices';
 export { FACE_GROUPS, faceGroup, type FaceGroup } from './faceGroups';
 export { normalize, targetsOf, AGE_SCALE } from './preprocess';
-export { loadBatch, epochBatches, disposeBatch, type Batch, type LoadOptions } from './loadBatch';
 export { bitmapDecoder, thumbnailBlob } from './bitmapDecoder';

@@ -27,7 +27,7 @@ export interface SavedModelMeta {
   preprocessing: Preprocessing;
   /** Square input side in pixels the model was built for. */
   inputSize: number;
-  /** Final metrics by key (`val_acc`, `test_acc`, `val_nme`…), as the run reported them. */
+  /** Final metrics by key (`val_accuracy`, `test_accuracy`, `val_nme`…: docs/VOCABULARY.md), as the run reported them. */
   metrics: Record<string, number>;
   /** ISO 8601 time of saving. */
   created: string;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetItem } from '../data';
-import { trainStep } from '../train/trainStep';
+import { fitStep } from '../train/step';
 import { ageGender } from './ageGender';
 
 const person = (age: number, gender: 0 | 1): DatasetItem => ({ path: 'p.jpg', split: 'val', width: 50, height: 50, age, gender });
@@ -49,7 +49,7 @@ describe('ageGender', () => {
     expect(ageGender.itemError([[0.3], [0.2]], person(20, 1), {})).toBeCloseTo(4 / 80 + 0.8, 6);
   });
 
-  it('gives trainStep a total of w_age·L1 + w_gender·BCE, and the step lowers it', () => {
+  it('gives fitStep a total of w_age·L1 + w_gender·BCE, and the step lowers it', () => {
     const input = tf.input({ shape: [3] });
     const init = (seed: number) => tf.initializers.glorotUniform({ seed });
     const age = tf.layers.dense({ units: 1, activation: 'sigmoid', kernelInitializer: init(1) }).apply(input) as tf.SymbolicTensor;
@@ -63,8 +63,8 @@ describe('ageGender', () => {
     const items = [person(30, 0), person(60, 1), person(12, 1)];
     const ctx = { lossWeights: { age: 3, gender: 0.5 } };
     const ys = ageGender.targets(items, ctx);
-    /** The weighted total, computed here from the predictions with plain numbers. */
-    const handLoss = () => {
+    /** The weighted total and each output's loss, computed here from the predictions with plain numbers. */
+    const handLosses = () => {
       const [a, g] = (model.predict(x) as tf.Tensor[]).map((t) => {
         const v = Array.from(t.dataSync());
         t.dispose();
@@ -72,16 +72,18 @@ describe('ageGender', () => {
       });
       const lAge = items.reduce((s, it, i) => s + Math.abs(it.age! / 80 - a[i]), 0) / 3;
       const lGender = -items.reduce((s, it, i) => s + (it.gender ? Math.log(g[i]) : Math.log(1 - g[i])), 0) / 3;
-      return 3 * lAge + 0.5 * lGender;
+      return [3 * lAge + 0.5 * lGender, lAge, lGender];
     };
-    const before = handLoss();
+    const before = handLosses();
     const optimizer = tf.train.sgd(0.1);
     const tensors = tf.memory().numTensors;
-    const total = trainStep(model, optimizer, x, ys, ageGender.losses(ctx));
-    expect(total.dataSync()[0]).toBeCloseTo(before, 5);
-    total.dispose();
+    // fitStep's row: the weighted total, then each output's unweighted loss.
+    const row = fitStep(model, optimizer, [x], ys, ageGender.losses(ctx));
+    Array.from(row.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(before[i], 5));
+    expect(row.shape).toEqual([3]);
+    row.dispose();
     expect(tf.memory().numTensors).toBe(tensors);
-    expect(handLoss()).toBeLessThan(before - 1e-3);
+    expect(handLosses()[0]).toBeLessThan(before[0] - 1e-3);
     optimizer.dispose();
     model.dispose();
     tf.dispose([x, ...ys]);

@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { DatasetItem, DatasetTask } from '../data';
 import type { PresetName } from '../models';
-import type { OutputLoss } from '../train/trainStep';
+import type { OutputLoss } from '../train/step';
 
 /** The book's three tasks, by the name used in the UI, the CLI JSON (`"task"`) and saved models. */
 export const TASK_NAMES = ['classification', 'keypoints', 'age-gender'] as const;
@@ -45,7 +45,7 @@ export interface Task {
   name: TaskName;
   /** The model head (`binary`, `multiclass`, `keypoints`, `age-gender`) for this context. */
   preset(ctx: TaskContext): PresetName;
-  /** The dataset task whose targets this context trains on (`LoadOptions.task` of `loadBatch`). */
+  /** The dataset task whose targets this context trains on (what `targetsOf` encodes). */
   datasetTask(ctx: TaskContext): DatasetTask;
   /** Output names, in model output order. */
   outputs(ctx: TaskContext): string[];

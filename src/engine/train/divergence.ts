@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+// No tfjs in this module: the page imports DIVERGED, and tfjs stays in the workers (weightNorm is in weightNorm.ts).
 
 /**
  * Divergence: when a run has blown up, `fit` stops it (state 'failed', this error's message) and leaves the model
@@ -32,17 +32,6 @@ export class TrainingDiverged extends Error {
     super(`Training diverged at epoch ${pos.toFixed(2)}: ${what}. Try a lower learning rate (now ${learningRate}).`);
     this.name = DIVERGED;
   }
-}
-
-/** The global L2 norm of the model's trainable weights, on the device; the caller disposes it. */
-export function weightNorm(model: tf.LayersModel): tf.Scalar {
-  return tf.tidy(() => {
-    const squares = model.trainableWeights.map((w) => w.read().square().sum());
-    // Pairwise adds, not tf.addN: WebGPU's AddN binds one storage buffer per input, and a head with more than 7
-    // weight tensors (age-gender has 12) exceeds maxStorageBuffersPerShaderStage (8) — an invalid pipeline that
-    // silently poisons the read-back it rides in.
-    return squares.reduce((a, b) => a.add(b), tf.scalar(0)).sqrt() as tf.Scalar;
-  });
 }
 
 /** What is wrong with a read-back loss, or undefined when it is finite. */

@@ -41,7 +41,7 @@ import { TASKS } from '../tasks';
 import type { Evaluation, Task } from '../tasks/types';
 import { inOrder, prefetch } from './batches';
 import { writeOptimizer, writeWeights, type Checkpoint } from './checkpoint';
-import { weightNorm } from './divergence';
+import { weightNorm } from './weightNorm';
 import { evaluateBatches, type ScoredItem } from './evaluate';
 import type { FeaturePrecision } from './featureCache';
 import { memoryFeatureStore, type FeatureStore } from './featureStore';

@@ -3,7 +3,7 @@ export type { FitOptions, Hook, HookEvent, TrainContext, TrainData, TrainResult,
 export { evaluate, evaluateBatches, type EvaluateOptions, type BatchEvaluation, type ScoredItem } from './evaluate';
 export { predictImage, type PredictOptions } from './predict';
 export { loadImages, imageOptionsFor, inOrder, prefetch, type ImageOptions, type InputBatch } from './batches';
-export { buildFeatureCache, cachedInputs, type FeatureCache, type FeaturePrecision, type BuildCacheOptions } from './featureCache';
+export { buildFeatureCache, cachedInputs, FLOAT16_LOSS_TOLERANCE, type FeatureCache, type FeaturePrecision, type BuildCacheOptions } from './featureCache';
 export { memoryFeatureStore, spillingFeatureStore, entryBytes, type FeatureStore, type FeatureEntry } from './featureStore';
 export { idbFeatureStore } from './idbFeatureStore';
 export { idbRunStore, StorageFull, type RunStore } from './idbRunStore';
@@ -13,13 +13,13 @@ export { TRAIN_DEFAULTS, DEFAULT_INPUT_SIZE, DEFAULT_SEED, defaultTrainConfig, t
 export { seedWeights, seedLayers, headLayers, seedDropout, unseedDropout } from './seedWeights';
 export { bestWeights, trainingLayers, type WeightsCopy } from './bestWeights';
 export { checkpointBytes, readWeights, writeWeights, type Checkpoint, type SavedTensor } from './checkpoint';
-export { DIVERGED, TrainingDiverged, WEIGHT_GROWTH, weightNorm } from './divergence';
-export { fitStep, outputLosses, weightedTotal } from './step';
+export { DIVERGED, TrainingDiverged, WEIGHT_GROWTH } from './divergence';
+export { weightNorm } from './weightNorm';
+export { fitStep, outputLosses, weightedTotal, trainableVariables, type OutputLoss } from './step';
 export { SCHEDULES, SCHEDULE_NAMES, scheduledLr, cosine, WARMUP_DIV, FINAL_DIV, ONE_CYCLE_WARMUP, COSINE_WARMUP, type ScheduleName } from './schedules';
 export { FINE_TUNE_DEFAULTS, lrGroups, phaseOf, unfreezeForFineTune, type FineTuneOptions } from './fineTune';
 export { lrFind, steepest, valley, LR_FIND_DEFAULTS, type LrFindOptions, type LrFindResult, type LrPoint } from './lrFind';
 export { GroupOptimizer, type LrGroup } from './groupOptimizer';
-export { trainStep, trainableVariables, type OutputLoss } from './trainStep';
 export { splitFrozenPrefix, type FrozenSplit } from './splitFrozenPrefix';
 export { LOSSES, LOSS_NAMES, type LossName } from './losses';
 export { Report } from './report';

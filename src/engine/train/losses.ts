@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 /** Loss names, shared by presets, tasks, the trainer and the charts. */
-export const LOSS_NAMES = ['bce', 'l1', 'crossEntropy', 'categoricalCrossEntropy'] as const;
+export const LOSS_NAMES = ['bce', 'l1', 'categoricalCrossEntropy'] as const;
 export type LossName = (typeof LOSS_NAMES)[number];
 
 const EPS = 1e-7;
@@ -19,11 +19,6 @@ export function l1(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar {
   return tf.tidy(() => yTrue.sub(yPred).abs().mean() as tf.Scalar);
 }
 
-/** torch `nn.CrossEntropyLoss` on logits with one-hot targets. */
-export function crossEntropy(yTrue: tf.Tensor, logits: tf.Tensor): tf.Scalar {
-  return tf.tidy(() => tf.losses.softmaxCrossEntropy(yTrue, logits) as tf.Scalar);
-}
-
 /**
  * Cross-entropy on probabilities (the multiclass head ends in Softmax) with one-hot targets: the mean over rows
  * of −Σ y·log p. Equals torch `nn.CrossEntropyLoss` on the logits, up to the clipping.
@@ -38,6 +33,5 @@ export function categoricalCrossEntropy(yTrue: tf.Tensor, yPred: tf.Tensor): tf.
 export const LOSSES: Record<LossName, (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Scalar> = {
   bce,
   l1,
-  crossEntropy,
   categoricalCrossEntropy,
 };

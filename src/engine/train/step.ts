@@ -1,6 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
-import { LOSSES } from './losses';
-import { trainableVariables, type OutputLoss } from './trainStep';
+import { LOSSES, type LossName } from './losses';
+
+/** One output's loss and its weight in the total (the book's age + gender sum uses 1 and 1). */
+export interface OutputLoss {
+  loss: LossName;
+  weight?: number;
+}
+
+/** The variables the optimizer may change: trainable weights of trainable layers only. */
+export function trainableVariables(model: tf.LayersModel): tf.Variable[] {
+  return model.trainableWeights.map((w) => w.read() as tf.Variable);
+}
 
 /** Each output's loss, unweighted, in output order. Call inside a tidy. */
 export function outputLosses(outputs: tf.Tensor[], targets: tf.Tensor[], losses: OutputLoss[]): tf.Scalar[] {
@@ -13,10 +23,11 @@ export function weightedTotal(parts: tf.Scalar[], losses: OutputLoss[]): tf.Scal
 }
 
 /**
- * `trainStep` that also returns each output's loss: a [1 + outputs] vector (total, then per output) when the model
- * has several outputs, [1] (total) otherwise. Stays on the device; the caller disposes it. The gradients are
- * computed once (`minimize` → `tf.variableGrads`); a `GroupOptimizer` (fine_tune's discriminative rates) then
- * applies each learning-rate group's with that group's own optimizer.
+ * One optimizer step over the model's trainable variables (not tfjs's `fit`, so multi-output losses, loss weights
+ * and per-module freezing behave the same). Returns a [1 + outputs] vector (total, then each output's unweighted
+ * loss) when the model has several outputs, [1] (total) otherwise. Stays on the device; the caller disposes it.
+ * The gradients are computed once (`minimize` → `tf.variableGrads`); a `GroupOptimizer` (fine_tune's
+ * discriminative rates) then applies each learning-rate group's with that group's own optimizer.
  */
 export function fitStep(
   model: tf.LayersModel,

@@ -1,10 +1,7 @@
 import { transfer, wrap, type Remote } from 'comlink';
-import type { BackendChoice, BackendPreference } from '../../engine/backend';
+import { servedWasmPath, type BackendChoice, type BackendPreference } from '../../engine/backend';
 import type { LandmarkMode, LandmarkResult } from '../../engine/landmarks';
 import type { LandmarksWorkerApi } from '../../workers/landmarks.worker';
-
-/** Folder the app serves tfjs-backend-wasm's binaries from (vite.config.ts's tfjsWasm plugin). */
-const TFJS_WASM_DIR = 'tfjs-wasm';
 
 /**
  * The one owner of the landmarks worker: started on first use, on the user's backend preference, so the
@@ -20,8 +17,7 @@ class LandmarksClient {
     if (!this.ready) {
       this.worker = new Worker(new URL('../../workers/landmarks.worker.ts', import.meta.url), { type: 'module', name: 'landmarks' });
       this.api = wrap<LandmarksWorkerApi>(this.worker);
-      const wasmPath = new URL(`${import.meta.env.BASE_URL}${TFJS_WASM_DIR}/`, location.href).href;
-      this.ready = this.api.init({ preference, wasmPath });
+      this.ready = this.api.init({ preference, wasmPath: servedWasmPath(import.meta.env.BASE_URL, location.href) });
     }
     return this.ready;
   }

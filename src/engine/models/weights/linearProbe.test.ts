@@ -4,7 +4,8 @@ import { openDataset } from '../../../cli/openDataset';
 import { sharpDecoder } from '../../../cli/sharpDecoder';
 import { useBackend } from '../../../cli/nodeBackends';
 import { loadWeightsOption } from '../../../cli/weightsOption';
-import { disposeBatch, loadBatch, scanDataset, type Archive, type DatasetItem } from '../../data';
+import { scanDataset, type Archive, type DatasetItem } from '../../data';
+import { loadImages } from '../../train/batches';
 import { backboneSpec, buildModel } from '..';
 
 const CATS_DOGS = new URL('../../../../../shared/datasets/cats-dogs.zip', import.meta.url).pathname;
@@ -21,14 +22,13 @@ async function features(trunk: tf.LayersModel, archive: Archive, items: DatasetI
   const parts: tf.Tensor2D[] = [];
   try {
     for (let i = 0; i < items.length; i += BATCH) {
-      const batch = await loadBatch(archive, items.slice(i, i + BATCH), {
+      const x = await loadImages(archive, items.slice(i, i + BATCH), {
         decoder: sharpDecoder,
-        size: INPUT_SIZE,
+        inputSize: INPUT_SIZE,
         preprocessing: spec.preprocessing,
-        task: 'binary',
       });
-      parts.push(tf.tidy(() => (trunk.predict(batch.x) as tf.Tensor).reshape([batch.items.length, -1]) as tf.Tensor2D));
-      disposeBatch(batch);
+      parts.push(tf.tidy(() => (trunk.predict(x) as tf.Tensor).reshape([x.shape[0], -1]) as tf.Tensor2D));
+      x.dispose();
     }
     return tf.concat(parts);
   } finally {

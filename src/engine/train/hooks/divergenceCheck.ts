@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
-import { badLoss, badWeights, TrainingDiverged, weightNorm } from '../divergence';
+import { badLoss, badWeights, TrainingDiverged } from '../divergence';
+import { weightNorm } from '../weightNorm';
 import type { Hook, Learner } from '../fit';
 
 export interface DivergenceCheck extends Hook {
