@@ -7,8 +7,8 @@ import { chromium } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'vite';
-import { openDataset } from '../src/cli/openDataset';
-import { sharpDecoder } from '../src/cli/sharpDecoder';
+import { openDataset } from '../src/cli/node/openDataset';
+import { sharpDecoder } from '../src/cli/node/sharpDecoder';
 import { scanDataset } from '../src/engine/data';
 import { CHROMIUM } from '../e2e/chromium';
 

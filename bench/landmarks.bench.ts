@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { fileWeightSource } from '../src/cli/fileWeightSource';
 import { nodeLandmarkLibs } from '../src/cli/landmarkLibs';
-import { useBackend, type NodeBackend } from '../src/cli/nodeBackends';
-import { sharpDecoder } from '../src/cli/sharpDecoder';
+import { useBackend, type NodeBackend } from '../src/cli/node/nodeBackends';
+import { sharpDecoder } from '../src/cli/node/sharpDecoder';
 import { createLandmarker, LANDMARK_MODES, type RgbImage } from '../src/engine/landmarks';
 import type { Row } from './ingest.bench';
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { buildModel, backboneSpec, hasBundledWeights, type BackboneName } from '../src/engine/models';
-import { useBackend, type NodeBackend } from '../src/cli/nodeBackends';
+import { useBackend, type NodeBackend } from '../src/cli/node/nodeBackends';
 import { loadWeightsOption } from '../src/cli/weightsOption';
 import { splitFrozenPrefix } from '../src/engine/train/splitFrozenPrefix';
 import { fitStep } from '../src/engine/train/step';

@@ -10,7 +10,7 @@ import { chromium, type Page } from 'playwright-core';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'vite';
 import type { BackendName } from '../src/engine/backend';
-import { useBackend, type NodeBackend } from '../src/cli/nodeBackends';
+import { useBackend, type NodeBackend } from '../src/cli/node/nodeBackends';
 import { measureThroughput, type Throughput, type ThroughputOptions } from './lib/throughput';
 import type { PageResult } from './page/throughput.worker';
 import type { Row } from './ingest.bench';

@@ -14,9 +14,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { fileURLToPath } from 'node:url';
-import { useBackend } from '../src/cli/nodeBackends';
-import { openDataset } from '../src/cli/openDataset';
-import { sharpDecoder } from '../src/cli/sharpDecoder';
+import { useBackend } from '../src/cli/node/nodeBackends';
+import { openDataset } from '../src/cli/node/openDataset';
+import { sharpDecoder } from '../src/cli/node/sharpDecoder';
 import { loadWeightsOption } from '../src/cli/weightsOption';
 import { restartBackend } from '../src/engine/backend';
 import { scanDataset, type DatasetIndex } from '../src/engine/data';

@@ -6,7 +6,7 @@
 import { zipSync, type Zippable } from 'fflate';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { openDataset } from '../src/cli/openDataset';
+import { openDataset } from '../src/cli/node/openDataset';
 import { scanDataset, shuffled, type DatasetItem } from '../src/engine/data';
 
 const SEED = 7;

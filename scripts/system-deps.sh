@@ -8,7 +8,7 @@ why=()
 need() { missing+=("$1"); why+=("$2"); }
 
 # Playwright drives Debian's Chromium (its own browser download cannot work offline); its SwiftShader ICD is
-# also what Dawn uses for WebGPU in Node (src/cli/nodeBackends.ts).
+# also what Dawn uses for WebGPU in Node (src/cli/node/nodeBackends.ts).
 [ -x /usr/bin/chromium ] || need chromium "/usr/bin/chromium (e2e tests, SwiftShader for WebGPU in Node)"
 # Dawn (the 'webgpu' npm package) loads the Vulkan loader by name; without it every Node WebGPU test fails.
 ldconfig -p 2>/dev/null | grep -q 'libvulkan\.so\.1 ' || need libvulkan1 "libvulkan.so.1 (Dawn's Vulkan loader, WebGPU in Node)"

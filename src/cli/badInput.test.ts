@@ -5,7 +5,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crc32 } from '../engine/data/crc32';
-import { openDataset } from './openDataset';
+import { openDataset } from './node/openDataset';
 
 /**
  * The bad-input corpus: zips, images and saved models built here from the shared datasets' real photos, run

@@ -1,6 +1,6 @@
 import { BACKBONE_NAMES, backboneSpec } from '../engine/models';
 import type { CommandOptions } from './args';
-import { NODE_BACKENDS } from './nodeBackends';
+import { NODE_BACKENDS } from './node/nodeBackends';
 
 /** Flags several commands take, worded once: the same name, help line and default wherever they appear. */
 export const COMMON_OPTIONS = {

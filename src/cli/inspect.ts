@@ -1,8 +1,8 @@
 import { inspectJson, LAYOUT_NAMES, scanDataset, type DatasetReport, type LayoutName } from '../engine/data';
 import { parseCommandArgs, type CommandOptions } from './args';
-import { openDataset } from './openDataset';
+import { openDataset } from './node/openDataset';
 import { printable } from './printable';
-import { sharpDecoder } from './sharpDecoder';
+import { sharpDecoder } from './node/sharpDecoder';
 
 const OPTIONS = {
   data: { type: 'string', value: 'ZIP|DIR', required: true, help: 'the dataset: a zip or a folder' },

@@ -6,11 +6,11 @@ import { parseCommandArgs, usageText, UsageError, type CommandOptions } from '..
 import { COMMON_OPTIONS } from '../commonOptions';
 import { formatProblems } from '../inspect';
 import { readModelDir } from '../modelDir';
-import { useBackend, type NodeBackend } from '../nodeBackends';
+import { useBackend, type NodeBackend } from '../node/nodeBackends';
 import { numberOption } from '../numberOption';
-import { openDataset } from '../openDataset';
+import { openDataset } from '../node/openDataset';
 import { printable } from '../printable';
-import { sharpDecoder } from '../sharpDecoder';
+import { sharpDecoder } from '../node/sharpDecoder';
 
 /** What `--split` takes: a split name the layouts use (`training`, `valid`…, as `inspect` prints them) or `all`. */
 const SPLIT_NAMES = [...Object.keys(SPLIT_ROLES), 'all'];

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDataset } from '../openDataset';
+import { openDataset } from '../node/openDataset';
 
 const BIN = path.resolve(__dirname, '../../../bin/transfer-studio.mjs');
 const SHARED = new URL('../../../../shared/datasets/', import.meta.url).pathname;

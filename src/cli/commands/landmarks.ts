@@ -5,10 +5,10 @@ import { parseCommandArgs, usageText, UsageError, type CommandOptions } from '..
 import { fileWeightSource } from '../fileWeightSource';
 import { nodeLandmarkLibs } from '../landmarkLibs';
 import { COMMON_OPTIONS } from '../commonOptions';
-import { useBackend, type NodeBackend } from '../nodeBackends';
-import { openDataset } from '../openDataset';
+import { useBackend, type NodeBackend } from '../node/nodeBackends';
+import { openDataset } from '../node/openDataset';
 import { printable } from '../printable';
-import { sharpDecoder } from '../sharpDecoder';
+import { sharpDecoder } from '../node/sharpDecoder';
 
 const OPTIONS = {
   image: { type: 'string', value: 'FILE|FOLDER|ZIP', required: true, help: 'an image, or every image of a folder or zip' },

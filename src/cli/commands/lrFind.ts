@@ -7,10 +7,10 @@ import { parseCommandArgs, usageText, type CommandOptions } from '../args';
 import { COMMON_OPTIONS } from '../commonOptions';
 import { freezeOpsInOrder } from '../freezeOps';
 import { formatProblems } from '../inspect';
-import { useBackend, type NodeBackend } from '../nodeBackends';
+import { useBackend, type NodeBackend } from '../node/nodeBackends';
 import { numberOption } from '../numberOption';
-import { openDataset } from '../openDataset';
-import { sharpDecoder } from '../sharpDecoder';
+import { openDataset } from '../node/openDataset';
+import { sharpDecoder } from '../node/sharpDecoder';
 import { loadWeightsOption } from '../weightsOption';
 
 const OPTIONS = {

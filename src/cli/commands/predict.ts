@@ -5,9 +5,9 @@ import { predictImage } from '../../engine/train';
 import { parseCommandArgs, type CommandOptions } from '../args';
 import { readModelDir } from '../modelDir';
 import { COMMON_OPTIONS } from '../commonOptions';
-import { useBackend, type NodeBackend } from '../nodeBackends';
+import { useBackend, type NodeBackend } from '../node/nodeBackends';
 import { printable } from '../printable';
-import { sharpDecoder } from '../sharpDecoder';
+import { sharpDecoder } from '../node/sharpDecoder';
 
 const OPTIONS = {
   model: { type: 'string', value: 'DIR', required: true, help: 'a saved model: the folder train --out wrote' },

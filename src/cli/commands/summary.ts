@@ -12,7 +12,7 @@ import {
 import { parseCommandArgs, usageText, UsageError, type CommandOptions } from '../args';
 import { COMMON_OPTIONS } from '../commonOptions';
 import { numberOption } from '../numberOption';
-import { useBackend } from '../nodeBackends';
+import { useBackend } from '../node/nodeBackends';
 import { loadWeightsOption } from '../weightsOption';
 import { freezeOpsInOrder } from '../freezeOps';
 import { formatWeightsInfo } from '../../engine/models';

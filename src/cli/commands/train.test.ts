@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { zipSync, type Zippable } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDataset } from '../openDataset';
+import { openDataset } from '../node/openDataset';
 
 const BIN = path.resolve(__dirname, '../../../bin/transfer-studio.mjs');
 const DATASETS = path.resolve(__dirname, '../../../../shared/datasets');

@@ -24,10 +24,10 @@ import { COMMON_OPTIONS } from '../commonOptions';
 import { freezeOpsInOrder } from '../freezeOps';
 import { outDirProblem, writeModelDir } from '../modelDir';
 import { formatProblems } from '../inspect';
-import { useBackend, type NodeBackend } from '../nodeBackends';
+import { useBackend, type NodeBackend } from '../node/nodeBackends';
 import { numberOption } from '../numberOption';
-import { openDataset } from '../openDataset';
-import { sharpDecoder } from '../sharpDecoder';
+import { openDataset } from '../node/openDataset';
+import { sharpDecoder } from '../node/sharpDecoder';
 import { loadWeightsOption } from '../weightsOption';
 
 /** A default that depends on the task, in words (`0.001 for classification, 0.0001 for keypoints and age-gender`). */

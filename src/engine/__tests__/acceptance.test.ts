@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { openDataset } from '../../cli/openDataset';
-import { useBackend } from '../../cli/nodeBackends';
-import { sharpDecoder } from '../../cli/sharpDecoder';
+import { openDataset } from '../../cli/node/openDataset';
+import { useBackend } from '../../cli/node/nodeBackends';
+import { sharpDecoder } from '../../cli/node/sharpDecoder';
 import { loadWeightsOption } from '../../cli/weightsOption';
 import { restartBackend } from '../backend';
 import { scanDataset, type DatasetItem } from '../data';

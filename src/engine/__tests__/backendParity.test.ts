@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BACKBONE_NAMES, backboneSpec, buildModel, hasBundledWeights } from '../models';
-import { NODE_BACKENDS, useBackend } from '../../cli/nodeBackends';
+import { NODE_BACKENDS, useBackend } from '../../cli/node/nodeBackends';
 import { loadWeightsOption } from '../../cli/weightsOption';
 import { fixedImages, smallInputSize } from './fixtures';
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { useBackend, type NodeBackend } from '../../cli/nodeBackends';
+import { useBackend, type NodeBackend } from '../../cli/node/nodeBackends';
 import { buildModel } from '../models';
 import { fit } from '../train';
 import { smallRun, type SharedTask } from './trainData';

@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { openDataset } from '../../cli/openDataset';
-import { sharpDecoder } from '../../cli/sharpDecoder';
+import { openDataset } from '../../cli/node/openDataset';
+import { sharpDecoder } from '../../cli/node/sharpDecoder';
 import { scanDataset, splitDataset, type DatasetItem } from '../data';
 import type { BackboneName } from '../models';
 import { taskContext, taskFor } from '../tasks';

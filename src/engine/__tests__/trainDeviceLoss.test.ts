@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useBackend } from '../../cli/nodeBackends';
+import { useBackend } from '../../cli/node/nodeBackends';
 import { destroyDevice, restartBackend, type BackendChoice } from '../backend';
 import { buildModel } from '../models';
 import { fitRecovering, type TrainEvent } from '../train';

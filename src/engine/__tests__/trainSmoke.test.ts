@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKBONE_NAMES, backboneSpec, buildModel, hasBundledWeights, isWithin, modulePath, type BackboneName, type PresetName } from '../models';
 import { loadWeightsOption } from '../../cli/weightsOption';
-import { useBackend, type NodeBackend } from '../../cli/nodeBackends';
+import { useBackend, type NodeBackend } from '../../cli/node/nodeBackends';
 import { splitFrozenPrefix } from '../train/splitFrozenPrefix';
 import { fitStep, outputLosses, weightedTotal, type OutputLoss } from '../train/step';
 import { AGE_GENDER_LOSS_WEIGHTS, TASKS, type TaskContext, type TaskName } from '../tasks';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { useBackend } from '../../cli/nodeBackends';
+import { useBackend } from '../../cli/node/nodeBackends';
 import { adapterFacts, describeAdapter, type AdapterFacts } from './adapterFacts';
 import { judgeAdapter, softwareAdapterName } from './judgeAdapter';
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useBackend } from '../../cli/nodeBackends';
+import { useBackend } from '../../cli/node/nodeBackends';
 import { registerWasmGradKernels } from './wasmGradKernels';
 
 const wave = (n: number, phase: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.71 + phase));

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { sharpDecoder } from '../../cli/sharpDecoder';
+import { sharpDecoder } from '../../cli/node/sharpDecoder';
 import { bytesSource } from './byteSource';
 import { humanAge, parseAge } from './labels';
 import { openZip } from './openZip';

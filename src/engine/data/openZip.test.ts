@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { zipSync, type Zippable } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sharpDecoder } from '../../cli/sharpDecoder';
+import { sharpDecoder } from '../../cli/node/sharpDecoder';
 import { bytesSource } from './byteSource';
 import { crc32 } from './crc32';
 import { openZip } from './openZip';

@@ -1,7 +1,7 @@
 import { strToU8, zipSync, type Zippable } from 'fflate';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sharpDecoder } from '../../cli/sharpDecoder';
+import { sharpDecoder } from '../../cli/node/sharpDecoder';
 import { bytesSource } from './byteSource';
 import { inspectJson } from './inspectJson';
 import { openZip } from './openZip';

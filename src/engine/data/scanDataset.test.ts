@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { openDataset } from '../../cli/openDataset';
-import { sharpDecoder } from '../../cli/sharpDecoder';
+import { openDataset } from '../../cli/node/openDataset';
+import { sharpDecoder } from '../../cli/node/sharpDecoder';
 import { inspectJson } from './inspectJson';
 import { scanDataset } from './scanDataset';
 

@@ -120,7 +120,7 @@ export interface DecodeOptions {
 
 /**
  * Turns encoded image bytes into RGB pixels. The engine takes it as a function: the browser worker passes
- * `bitmapDecoder` (createImageBitmap + OffscreenCanvas), Node passes sharp's (src/cli/sharpDecoder.ts).
+ * `bitmapDecoder` (createImageBitmap + OffscreenCanvas), Node passes sharp's (src/cli/node/sharpDecoder.ts).
  * Rejects with a short reason when the bytes do not decode.
  */
 export type ImageDecoder = (bytes: Uint8Array, options?: DecodeOptions) => Promise<DecodedImage>;

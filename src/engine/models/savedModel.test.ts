@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useBackend } from '../../cli/nodeBackends';
+import { useBackend } from '../../cli/node/nodeBackends';
 import { calibrateBatchNorm, fixedImages } from '../__tests__/fixtures';
 import { buildModel, type ModelConfig } from '.';
 import { loadSavedModel, readSavedModelMeta, saveModel, SAVED_MODEL_FILES } from './savedModel';

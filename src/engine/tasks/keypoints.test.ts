@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { openDataset } from '../../cli/openDataset';
+import { openDataset } from '../../cli/node/openDataset';
 import { parseCsv, probeImage, type DatasetItem } from '../data';
 import { l1 } from '../train/losses';
 import { keypoints } from './keypoints';

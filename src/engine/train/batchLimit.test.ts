@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { useBackend } from '../../cli/nodeBackends';
+import { useBackend } from '../../cli/node/nodeBackends';
 import { deviceLimits } from '../backend';
 import { buildModel } from '../models';
 import { fitBatchSize, fitBatchSizeToDevice, largestActivation } from './batchLimit';

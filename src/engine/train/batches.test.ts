@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { openDataset } from '../../cli/openDataset';
-import { sharpDecoder } from '../../cli/sharpDecoder';
+import { openDataset } from '../../cli/node/openDataset';
+import { sharpDecoder } from '../../cli/node/sharpDecoder';
 import { batchIndices, scanDataset, type Archive, type DatasetIndex } from '../data';
 import { backboneSpec } from '../models';
 import { ageGender, keypoints } from '../tasks';

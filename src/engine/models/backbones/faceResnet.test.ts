@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { unzipSync } from 'fflate';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { useBackend } from '../../../cli/nodeBackends';
+import { useBackend } from '../../../cli/node/nodeBackends';
 import { isWithin, modulePath } from '../modulePath';
 import { faceApiRecognitionWeights, loadFaceResnetWeights } from '../weights/faceApiWeights';
 import { faceResnet } from './faceResnet';

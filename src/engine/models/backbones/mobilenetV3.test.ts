@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useBackend } from '../../../cli/nodeBackends';
+import { useBackend } from '../../../cli/node/nodeBackends';
 import { readGraphArtifacts } from '../../../cli/readGraphArtifacts';
 import { modulePath } from '../modulePath';
 import { centernetToLayerWeights, loadMobilenetV3Weights } from '../weights/centernetWeights';

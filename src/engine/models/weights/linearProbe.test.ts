@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDataset } from '../../../cli/openDataset';
-import { sharpDecoder } from '../../../cli/sharpDecoder';
-import { useBackend } from '../../../cli/nodeBackends';
+import { openDataset } from '../../../cli/node/openDataset';
+import { sharpDecoder } from '../../../cli/node/sharpDecoder';
+import { useBackend } from '../../../cli/node/nodeBackends';
 import { loadWeightsOption } from '../../../cli/weightsOption';
 import { scanDataset, type Archive, type DatasetItem } from '../../data';
 import { loadImages } from '../../train/batches';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fileWeightSource, PUBLIC_WEIGHTS_DIR } from '../../../cli/fileWeightSource';
-import { useBackend } from '../../../cli/nodeBackends';
+import { useBackend } from '../../../cli/node/nodeBackends';
 import { readGraphArtifacts } from '../../../cli/readGraphArtifacts';
 import { prepareWeights } from '../../../../scripts/prepare-weights';
 import { buildModel } from '../buildModel';

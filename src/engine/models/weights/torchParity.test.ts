@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useBackend, type NodeBackend } from '../../../cli/nodeBackends';
+import { useBackend, type NodeBackend } from '../../../cli/node/nodeBackends';
 import { buildModel } from '../buildModel';
 import { parseSafetensors, readFloat32, type SafetensorsFile } from './safetensors';
 import { importTorchvision } from './torchvisionImport';

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { DEFAULT_LIMITS, probeWithinLimit, type DecodeOptions, type DecodedImage, type ImageDecoder } from '../engine/data';
+import { DEFAULT_LIMITS, probeWithinLimit, type DecodeOptions, type DecodedImage, type ImageDecoder } from '../../engine/data';
 
 /**
  * The engine's image decoder for Node, on sharp (libvips): EXIF orientation applied, grayscale and alpha

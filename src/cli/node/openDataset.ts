@@ -1,6 +1,6 @@
 import { open, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { folderArchive, openZip, type Archive, type ByteSource, type DatasetLimits } from '../engine/data';
+import { folderArchive, openZip, type Archive, type ByteSource, type DatasetLimits } from '../../engine/data';
 
 /** A file on disk as a random-access source: each read is one positioned read. */
 export async function fileSource(file: string): Promise<ByteSource & { close(): Promise<void> }> {

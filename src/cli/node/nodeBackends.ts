@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import os from 'node:os';
-import { nodeWasmDir, registerWasmGradKernels } from '../engine/backend';
+import { nodeWasmDir, registerWasmGradKernels } from '../../engine/backend';
 
 /** Backends the engine runs on in Node (tfjs-node is not used: it downloads a native library at install). */
 export const NODE_BACKENDS = ['cpu', 'wasm', 'webgpu'] as const;

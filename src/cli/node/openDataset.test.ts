@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { inspectJson, scanDataset } from '../engine/data';
+import { inspectJson, scanDataset } from '../../engine/data';
 import { openDataset } from './openDataset';
 import { sharpDecoder } from './sharpDecoder';
 
