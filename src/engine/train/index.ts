@@ -29,5 +29,6 @@ export type { OptimizerName, TrainConfig, TrainState, TrainEvent, TrainListener,
 export { fitRecovering, type Recovery, type RecoveringTraining } from './recoveringFit';
 export { fitBatchSize, fitBatchSizeToDevice, largestActivation } from './batchLimit';
 export { planTraining, proposedHyperparameters, batchForDataset, unusableReason, MIN_STEPS, type TrainingChoices } from './planTraining';
-export { runTraining, prefixMetrics, trainingSplits, type RunTrainingOptions, type RunningTraining, type TrainingDataset, type TrainingOutcome } from './runTraining';
+export { prefixMetrics } from './metricKeys';
+export { runTraining, trainingSplits, type RunTrainingOptions, type RunningTraining, type TrainingDataset, type TrainingOutcome } from './runTraining';
 export { RECIPES, DEFAULT_BACKBONE, type Recipe } from './recipes';

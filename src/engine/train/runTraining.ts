@@ -13,6 +13,7 @@ import { fitBatchSizeToDevice } from './batchLimit';
 import type { Checkpoint } from './checkpoint';
 import { evaluate } from './evaluate';
 import type { FitOptions, TrainResult } from './fit';
+import { prefixMetrics } from './metricKeys';
 import { fitRecovering, type RecoveringTraining } from './recoveringFit';
 import type { TrainConfig, TrainListener } from './types';
 
@@ -63,11 +64,6 @@ export interface TrainingOutcome {
 
 export interface RunningTraining extends Pick<RecoveringTraining, 'pause' | 'resume' | 'stop' | 'state' | 'report'> {
   readonly done: Promise<TrainingOutcome>;
-}
-
-/** `{ val_acc: … }` from `{ acc: … }`: one place for the split prefixes. */
-export function prefixMetrics(split: 'val' | 'test', metrics: Record<string, number> | undefined): Record<string, number> {
-  return Object.fromEntries(Object.entries(metrics ?? {}).map(([k, v]) => [`${split}_${k}`, v]));
 }
 
 /**

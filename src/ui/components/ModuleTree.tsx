@@ -6,10 +6,10 @@ import { UndoButton } from './UndoButton';
 import { WeightsBadge } from './WeightsBadge';
 import { WeightsImport } from './WeightsImport';
 import { EXPAND_DEPTH } from '../store/uiSlice';
-import { trainState } from '../tree/trainState';
+import { freezeState } from '../tree/freezeState';
 
 function TrainToggle({ node }: { node: ModuleNode }) {
-  const state = trainState(node);
+  const state = freezeState(node);
   const ref = useRef<HTMLInputElement>(null);
   const toggle = useStudio((s) => s.toggleModule);
   const pending = useStudio((s) => s.pendingPath === node.path);
@@ -34,7 +34,7 @@ function ModuleRow({ node, depth }: { node: ModuleNode; depth: number }) {
   const open = useStudio((s) => s.expanded[node.path] ?? depth < EXPAND_DEPTH);
   const setExpanded = useStudio((s) => s.setExpanded);
   const label = formatModulePath(node.path);
-  const state = trainState(node);
+  const state = freezeState(node);
   const hasChildren = node.children.length > 0;
   return (
     <li data-testid={`module-${node.path}`} className={`module module-${state}`}>

@@ -1,10 +1,7 @@
 import type { StateCreator } from 'zustand';
-import type { BackendChoice, BackendPreference } from '../../engine/backend';
+import { servedWasmPath, type BackendChoice, type BackendPreference } from '../../engine/backend';
 import { trainerWorker } from '../trainerWorkerClient';
 import type { StudioState } from './index';
-
-/** Folder the app serves tfjs-backend-wasm's binaries from (vite.config.ts's tfjsWasm plugin). */
-const TFJS_WASM_DIR = 'tfjs-wasm';
 
 export interface BackendSlice {
   backendPreference: BackendPreference;
@@ -33,7 +30,7 @@ export const createBackendSlice: StateCreator<StudioState, [], [], BackendSlice>
     set({ backendPreference: preference, backendStatus: 'starting', backendChoice: null, backendError: null });
     trainerWorker.restart();
     try {
-      const wasmPath = new URL(`${import.meta.env.BASE_URL}${TFJS_WASM_DIR}/`, location.href).href;
+      const wasmPath = servedWasmPath(import.meta.env.BASE_URL, location.href);
       const choice = await trainerWorker.call((api) => api.init({ preference, wasmPath }));
       if (mine !== generation) return;
       set({ backendStatus: 'ready', backendChoice: choice });

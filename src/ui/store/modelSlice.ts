@@ -4,7 +4,7 @@ import { findModule, type BackboneName, type FreezeOp, type ModelConfig, type Pr
 import { fetchWeightsFile, weightsFileLabel } from '../weightsCache';
 import type { ModelView } from '../../workers/trainer.worker';
 import { restoreOps } from '../tree/restoreOps';
-import { trainState } from '../tree/trainState';
+import { freezeState } from '../tree/freezeState';
 import { trainerWorker, WorkerRestarted } from '../trainerWorkerClient';
 import type { StudioState } from './index';
 
@@ -165,8 +165,8 @@ export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (
       serial(async () => {
         const { modelView: before, modelConfig, modelStatus } = get();
         const node = before && findModule(before.tree, path);
-        if (!before || !node || !modelConfig || modelStatus !== 'ready' || trainState(node) === 'empty') return;
-        const op: FreezeOp = { op: trainState(node) === 'on' ? 'freeze' : 'unfreeze', path };
+        if (!before || !node || !modelConfig || modelStatus !== 'ready' || freezeState(node) === 'empty') return;
+        const op: FreezeOp = { op: freezeState(node) === 'on' ? 'freeze' : 'unfreeze', path };
         set({ pendingPath: path, modelError: null });
         try {
           const after = await applyOps([op]);

@@ -1,4 +1,5 @@
 import type { Hook, Learner } from '../fit';
+import { prefixMetrics } from '../metricKeys';
 import type { BestEpoch } from './bestEpoch';
 
 /**
@@ -18,7 +19,7 @@ export function recorder(learner: Learner, best: BestEpoch): Hook {
       const { epoch, val, valLosses = [] } = ctx;
       if (!val) return;
       valLosses.forEach((loss, b) => record(epoch - 1 + (b + 1) / valLosses.length, { val_loss: loss }));
-      record(epoch, Object.fromEntries(Object.entries(val.metrics).map(([k, v]) => [`val_${k}`, v])));
+      record(epoch, prefixMetrics('val', val.metrics));
       learner.emit({ type: 'epoch', epoch, averages: report.reportAvgs(epoch), val, seconds: ctx.seconds ?? 0, best: best.isBest });
     },
   };

@@ -7,7 +7,7 @@ import type { ModuleNode } from '../../engine/models';
 export type FreezeState = 'on' | 'off' | 'mixed' | 'empty';
 
 /** The freeze state of `node`. */
-export function trainState(node: ModuleNode): FreezeState {
+export function freezeState(node: ModuleNode): FreezeState {
   if (node.params === 0) return 'empty';
   if (node.trainableParams === node.params) return 'on';
   return node.trainableParams === 0 ? 'off' : 'mixed';
