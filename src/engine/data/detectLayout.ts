@@ -25,7 +25,10 @@ export interface Detection {
   csvKinds: Map<string, CsvLayout>;
   /** Keypoints CSV path → whether its first row is a header. */
   headers: Map<string, boolean>;
-  /** Points per image in the keypoints CSVs. */
+  /**
+   * Points per image in the keypoints CSVs, one count for all of them: the headers' (2K columns after the name)
+   * where one says it, else the most common even row length over every CSV. Undefined when neither gives one.
+   */
   points?: number;
   ageGenderColumns: Map<string, AgeGenderColumns>;
 }
@@ -51,6 +54,10 @@ export function imageFolderClass(path: string, splitMode: boolean): { split: str
 }
 
 const isNumber = (cell: string) => cell !== '' && Number.isFinite(Number(cell));
+/** A keypoints header cell: a column number (`0`…`135`) or a coordinate name (`x0`, `y_12`, `nose_tip_x`). */
+const COORDINATE = /^\d+$|(^|[^a-z])[xy]($|[^a-z])/i;
+/** x,y pairs after the name column, or undefined when the count is odd. */
+const pairs = (numbers: number) => (numbers > 0 && numbers % 2 === 0 ? numbers / 2 : undefined);
 const nonBlank = (rows: string[][]) => rows.filter((r) => r.some((c) => c !== ''));
 
 /**
@@ -59,7 +66,8 @@ const nonBlank = (rows: string[][]) => rows.filter((r) => r.some((c) => c !== ''
  */
 export function detectLayout(images: string[], tables: CsvTable[]): Detection {
   const d: Detection = { candidates: [], csvKinds: new Map(), headers: new Map(), ageGenderColumns: new Map() };
-  const pointCounts: number[] = [];
+  const headerPoints: number[] = [];
+  const rowNumbers: number[] = [];
   for (const { path, rows: all } of tables) {
     const rows = nonBlank(all);
     if (rows.length === 0) continue;
@@ -77,13 +85,17 @@ export function detectLayout(images: string[], tables: CsvTable[]): Detection {
     const good = data.filter(
       (r) => isImagePath(r[0]) && r.length >= 3 && r.slice(1).filter(isNumber).length >= 0.6 * (r.length - 1),
     );
-    if (data.length === 0 || good.length < KEYPOINT_ROW_SHARE * data.length) continue;
+    // A header with no rows is still a keypoints CSV when its columns are coordinates: its images are unlabelled.
+    const headerOnly = hasHeader && data.length === 0 && pairs(rows[0].length - 1) !== undefined && rows[0].slice(1).every((c) => COORDINATE.test(c));
+    if (!headerOnly && (data.length === 0 || good.length < KEYPOINT_ROW_SHARE * data.length)) continue;
     d.csvKinds.set(path, 'keypoints-csv');
     d.headers.set(path, hasHeader);
-    if (hasHeader && rows[0].length >= 3 && (rows[0].length - 1) % 2 === 0) pointCounts.push((rows[0].length - 1) / 2);
-    else pointCounts.push(mode(good.map((r) => r.length - 1).filter((n) => n % 2 === 0)) / 2);
+    const fromHeader = hasHeader ? pairs(rows[0].length - 1) : undefined;
+    if (fromHeader !== undefined) headerPoints.push(fromHeader);
+    rowNumbers.push(...good.map((r) => r.length - 1).filter((n) => pairs(n) !== undefined));
   }
-  if (pointCounts.length) d.points = pointCounts[0];
+  const numbers = mode(headerPoints.map((p) => 2 * p)) ?? mode(rowNumbers);
+  if (numbers !== undefined) d.points = numbers / 2;
 
   const kinds = [...d.csvKinds.values()];
   if (kinds.includes('keypoints-csv')) d.candidates.push('keypoints-csv');
@@ -99,8 +111,9 @@ export function detectLayout(images: string[], tables: CsvTable[]): Detection {
   return d;
 }
 
-function mode(values: number[]): number {
+/** The most common value (the first seen on a tie), or undefined for none. */
+function mode(values: number[]): number | undefined {
   const counts = new Map<number, number>();
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-  return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 0;
+  return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
 }

@@ -1,6 +1,7 @@
 import { strToU8, zipSync, type Zippable } from 'fflate';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { openDataset } from '../../cli/node/openDataset';
 import { sharpDecoder } from '../../cli/node/sharpDecoder';
 import { bytesSource } from './byteSource';
 import { inspectJson } from './inspectJson';
@@ -302,5 +303,90 @@ describe('scanDataset on bad input', () => {
     expect(notZip.report.problems).toEqual([
       { file: 'photo.zip', reason: 'not a zip archive (no end of central directory record)' },
     ]);
+  });
+});
+
+describe('scanDataset on keypoint CSVs built from facial-keypoints.zip', () => {
+  const SHARED = new URL('../../../../shared/datasets/facial-keypoints.zip', import.meta.url).pathname;
+  /** Real photos and their real CSV rows: [name, ...136 numbers], by split. */
+  const real: Record<'training' | 'test', { name: string; bytes: Uint8Array; cells: string[] }[]> = { training: [], test: [] };
+  const TRAIN = 'training_frames_keypoints.csv';
+  const TEST = 'test_frames_keypoints.csv';
+  let header: string;
+
+  beforeAll(async () => {
+    const { archive, close } = await openDataset(SHARED);
+    for (const split of ['training', 'test'] as const) {
+      const rows = new TextDecoder().decode(await archive.read(`${split}_frames_keypoints.csv`)).trim().split(/\r?\n/);
+      header = rows[0];
+      for (const line of rows.slice(1, 4)) {
+        const cells = line.split(',');
+        real[split].push({ name: cells[0], bytes: await archive.read(`${split}/${cells[0]}`), cells });
+      }
+    }
+    await close();
+  });
+
+  const images = (split: 'training' | 'test') => Object.fromEntries(real[split].map((r) => [`${split}/${r.name}`, r.bytes]));
+  const csv = (lines: string[]) => strToU8(lines.join('\n') + '\n');
+  const row = (cells: string[]) => cells.join(',');
+
+  it('takes the point count from the most common row length when the first rows have 135 and 137 numbers', async () => {
+    const [a, b, c] = real.training;
+    // No header: the count can only come from the rows. The training CSV has no row of 136 numbers at all.
+    const { report, items } = await scan({
+      [TRAIN]: csv([row(a.cells.slice(0, 136)), row([...b.cells, '1'])]),
+      [TEST]: csv(real.test.map((r) => row(r.cells))),
+      ...images('training'),
+      ...images('test'),
+    });
+    expect(report.layout).toBe('keypoints-csv');
+    expect(report.points).toBe(68);
+    expect(report.problems).toEqual([
+      { file: `training/${a.name}`, reason: 'not named in any CSV; left out' },
+      { file: `training/${b.name}`, reason: 'not named in any CSV; left out' },
+      { file: `training/${c.name}`, reason: 'not named in any CSV; left out' },
+      { file: TRAIN, row: 1, reason: 'has 135 numbers after the file name, expected 136 (68 x,y pairs)' },
+      { file: TRAIN, row: 2, reason: 'has 137 numbers after the file name, expected 136 (68 x,y pairs)' },
+    ]);
+    expect(items.map((i) => i.path)).toEqual(real.test.map((r) => `test/${r.name}`).sort());
+    expect(items[0].points).toHaveLength(136);
+  });
+
+  it("takes the header's count over the rows', skipping each wrong row by its line and keeping the rest", async () => {
+    const [a, b, c] = real.training;
+    const { report, items } = await scan({
+      [TRAIN]: csv([header, row(a.cells.slice(0, 136)), row([...b.cells, '1']), row(c.cells)]),
+      ...images('training'),
+    });
+    expect(report.points).toBe(68);
+    expect(report.problems).toEqual([
+      { file: `training/${a.name}`, reason: 'not named in any CSV; left out' },
+      { file: `training/${b.name}`, reason: 'not named in any CSV; left out' },
+      { file: TRAIN, row: 2, reason: 'has 135 numbers after the file name, expected 136 (68 x,y pairs)' },
+      { file: TRAIN, row: 3, reason: 'has 137 numbers after the file name, expected 136 (68 x,y pairs)' },
+    ]);
+    expect(items.map((i) => [i.path, i.row])).toEqual([[`training/${c.name}`, 4]]);
+  });
+
+  it('says a header-only CSV has no rows and lists the images it leaves unlabelled', async () => {
+    const { report, items } = await scan({
+      [TRAIN]: csv([header, ...real.training.map((r) => row(r.cells))]),
+      [TEST]: csv([header]),
+      ...images('training'),
+      ...images('test'),
+    });
+    expect(report.layout).toBe('keypoints-csv');
+    expect(report.problems).toEqual([
+      ...real.test.map((r) => ({ file: `test/${r.name}`, reason: 'not named in any CSV; left out' })).sort((x, y) => (x.file < y.file ? -1 : 1)),
+      { file: TEST, reason: 'has a header and no rows: 3 images in test/ left unlabelled' },
+    ]);
+    expect(report.skipped).toBe(3);
+    expect(items).toHaveLength(3);
+    // Alone in the zip, it is still read as keypoints: the same lines, not "no dataset layout recognised".
+    const alone = await scan({ [TEST]: csv([header]), ...images('test') });
+    expect(alone.report.layout).toBe('keypoints-csv');
+    expect(alone.report.problems).toContainEqual({ file: TEST, reason: 'has a header and no rows: 3 images in test/ left unlabelled' });
+    expect(alone.items).toEqual([]);
   });
 });

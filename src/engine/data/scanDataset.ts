@@ -134,7 +134,7 @@ export async function scanDataset(archive: Archive, options: ScanOptions = {}): 
   // 4. Labels, by layout.
   const candidates: Candidate[] = [];
   const labelled = new Set<string>();
-  const ctx = { images, root, rel, skip, candidates, labelled, detection, tables };
+  const ctx = { images, root, rel, skip, note, candidates, labelled, detection, tables };
   if (layout === 'imagefolder') imageFolderCandidates(ctx);
   else if (layout === 'utkface') utkCandidates(ctx);
   else if (layout === 'keypoints-csv') keypointCandidates(ctx);
@@ -239,6 +239,8 @@ interface Context {
   root: string;
   rel(path: string): string;
   skip(file: string, reason: string, row?: number): void;
+  /** A problem with a whole CSV, not with one item. */
+  note(file: string, reason: string): void;
   candidates: Candidate[];
   /** Images some CSV row has claimed. */
   labelled: Set<string>;
@@ -357,20 +359,26 @@ const AXES = ['x', 'y'];
 
 function keypointCandidates(ctx: Context): void {
   const find = resolver(ctx.images, ctx.rel);
-  const points = ctx.detection.points!;
+  const points = ctx.detection.points;
   const splits = new Set<string>();
+  const empty: { path: string; split: string }[] = [];
   for (const table of ctx.tables) {
     if (ctx.detection.csvKinds.get(ctx.rel(table.path)) !== 'keypoints-csv') continue;
     const split = splitInName(table.path) ?? 'train';
     splits.add(split);
     const hasHeader = ctx.detection.headers.get(ctx.rel(table.path)) ?? false;
+    let rows = 0;
     table.rows.forEach((cells, i) => {
       const row = i + 1;
       if ((hasHeader && i === 0) || cells.every((c) => c === '')) return;
-      if (cells.length !== 1 + 2 * points) {
+      rows++;
+      const numbers = cells.length - 1;
+      if (points === undefined || numbers !== 2 * points) {
         return ctx.skip(
           table.path,
-          `has ${cells.length - 1} numbers after the file name, expected ${2 * points} (${points} x,y pairs)`,
+          points === undefined
+            ? `has ${numbers} numbers after the file name, and no header or row gives an even count of x,y pairs`
+            : `has ${numbers} numbers after the file name, expected ${2 * points} (${points} x,y pairs)`,
           row,
         );
       }
@@ -385,8 +393,14 @@ function keypointCandidates(ctx: Context): void {
       const path = lookup(ctx, find, table.path, row, cells[0], split);
       if (path) ctx.candidates.push({ path, split, values, row });
     });
+    if (rows === 0) empty.push({ path: table.path, split });
   }
   unlabelled(ctx, splits);
+  for (const { path, split } of empty) {
+    const left = ctx.images.filter((p) => !ctx.labelled.has(p) && ctx.rel(p).split('/')[0] === split).length;
+    const what = left === 0 ? 'it labels no image' : `${left} image${left === 1 ? '' : 's'} in ${split}/ left unlabelled`;
+    ctx.note(path, `has a header and no rows: ${what}`);
+  }
 }
 
 function ageGenderCandidates(ctx: Context): void {
