@@ -426,4 +426,15 @@ describe('bad-input corpus: landmarks, a file that is no zip, summary flags', ()
     expect(r.stderr).toContain(message);
     expect(r.stdout).toBe('');
   }, 240_000);
+
+  it.each([
+    ['summary', '--backbone', 'mobilenet_v3', '--preset', 'binary'],
+    ['train', '--data', path.join(DATASETS, 'cats-dogs.zip')],
+    ['lr-find', '--data', path.join(DATASETS, 'cats-dogs.zip')],
+  ])('%s --input-size 100000 is a usage error naming the flag and the limit, before anything is read', (...args) => {
+    const r = cli(...args, '--input-size', '100000');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--input-size takes an integer from 1 to 2048, got '100000' (one 2048² image already takes ~300 MiB");
+    expect(r.stdout).toBe('');
+  }, 240_000);
 });

@@ -1,6 +1,19 @@
 import { BACKBONE_NAMES, backboneSpec } from '../engine/models';
 import type { CommandOptions } from './args';
 import { NODE_BACKENDS } from './node/nodeBackends';
+import { numberOption } from './numberOption';
+
+/**
+ * Largest `--input-size`: one 2048² image is 48 MiB of float32 input and its first convolution's output
+ * (64 channels at 1024²) 256 MiB more, already more than a browser tab holds comfortably for one image.
+ */
+export const MAX_INPUT_SIZE = 2048;
+
+/** `--input-size N`, checked the same way in every command that takes it. */
+export function inputSizeOption(value: string, usage: string): number {
+  const maxWhy = `one ${MAX_INPUT_SIZE}² image already takes ~300 MiB through the first layer`;
+  return numberOption('--input-size', value, { integer: true, min: 1, max: MAX_INPUT_SIZE, maxWhy }, usage);
+}
 
 /** Flags several commands take, worded once: the same name, help line and default wherever they appear. */
 export const COMMON_OPTIONS = {

@@ -4,7 +4,7 @@ import { scanDataset } from '../../engine/data';
 import { DEFAULT_BACKBONE, LR_FIND_DEFAULTS, OPTIMIZER_NAMES, lrFind, planTraining, trainingSplits, type OptimizerName, type TrainingChoices } from '../../engine/train';
 import { TASK_NAMES } from '../../engine/tasks';
 import { parseCommandArgs, usageText, type CommandOptions } from '../args';
-import { COMMON_OPTIONS } from '../commonOptions';
+import { COMMON_OPTIONS, inputSizeOption } from '../commonOptions';
 import { freezeOpsInOrder } from '../freezeOps';
 import { formatProblems } from '../inspect';
 import { useBackend, type NodeBackend } from '../node/nodeBackends';
@@ -41,7 +41,7 @@ export async function lrFindCommand(argv: string[]): Promise<number> {
   const positive = (flag: string, v: string) => numberOption(flag, v, { min: Number.MIN_VALUE }, USAGE);
   const choices: TrainingChoices = {
     ...(values.backbone !== undefined && { backbone: values.backbone as BackboneName }),
-    ...(values['input-size'] !== undefined && { inputSize: numberOption('--input-size', values['input-size'], { integer: true, min: 1 }, USAGE) }),
+    ...(values['input-size'] !== undefined && { inputSize: inputSizeOption(values['input-size'], USAGE) }),
     freezeOps: freezeOpsInOrder(argv),
     ...(values.weights === 'random' && { weights: 'random' as const }),
     ...(values.batch !== undefined && { batchSize: numberOption('--batch', values.batch, { integer: true, min: 1 }, USAGE) }),

@@ -10,7 +10,7 @@ import {
   type PresetName,
 } from '../../engine/models';
 import { parseCommandArgs, usageText, UsageError, type CommandOptions } from '../args';
-import { COMMON_OPTIONS } from '../commonOptions';
+import { COMMON_OPTIONS, inputSizeOption } from '../commonOptions';
 import { numberOption } from '../numberOption';
 import { useBackend } from '../node/nodeBackends';
 import { loadWeightsOption } from '../weightsOption';
@@ -63,7 +63,7 @@ export async function summaryCommand(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs(argv, 'summary', OPTIONS);
   const backbone = values.backbone as BackboneName;
   const preset = values.preset as PresetName;
-  const inputSize = values['input-size'] === undefined ? undefined : numberOption('--input-size', values['input-size'], { integer: true, min: 1 }, USAGE);
+  const inputSize = values['input-size'] === undefined ? undefined : inputSizeOption(values['input-size'], USAGE);
   const numClasses = values.classes === undefined ? undefined : numberOption('--classes', values.classes, { integer: true, min: 2 }, USAGE);
   const depth = values.depth === undefined ? Infinity : numberOption('--depth', values.depth, { integer: true, min: 0 }, USAGE);
   await useBackend('cpu');

@@ -20,7 +20,7 @@ import {
   type TrainingChoices,
 } from '../../engine/train';
 import { parseCommandArgs, usageText, UsageError, type CommandOptions } from '../args';
-import { COMMON_OPTIONS } from '../commonOptions';
+import { COMMON_OPTIONS, inputSizeOption } from '../commonOptions';
 import { freezeOpsInOrder } from '../freezeOps';
 import { outDirProblem, writeModelDir } from '../modelDir';
 import { formatProblems } from '../inspect';
@@ -99,7 +99,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const usage = (message: string) => new UsageError(`${message}\nusage: ${USAGE}`);
   const choices: TrainingChoices = {
     ...(values.backbone !== undefined && { backbone: values.backbone as BackboneName }),
-    ...(values['input-size'] !== undefined && { inputSize: numberOption('--input-size', values['input-size'], { integer: true, min: 1 }, USAGE) }),
+    ...(values['input-size'] !== undefined && { inputSize: inputSizeOption(values['input-size'], USAGE) }),
     freezeOps: freezeOpsInOrder(argv),
     ...(values.weights === 'random' && { weights: 'random' as const }),
     ...(values.epochs !== undefined && { epochs: numberOption('--epochs', values.epochs, { integer: true, min: 1 }, USAGE) }),
