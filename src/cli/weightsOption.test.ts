@@ -1,5 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createServer as createTcpServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backboneSpec, buildModel, encodeSafetensors } from '../engine/models';
 import { prepareWeights } from '../../scripts/prepare-weights';
-import { loadWeightsOption } from './weightsOption';
+import { fetchCause, loadWeightsOption } from './weightsOption';
 
 describe('loadWeightsOption', () => {
   // A state dict with one key: enough to see the plumbing; the import itself is tested in the engine.
@@ -50,5 +51,24 @@ describe('loadWeightsOption', () => {
     await expect(loadWeightsOption(model, spec, `${base}/nope.safetensors`)).rejects.toThrow(/answered 404/);
     await expect(loadWeightsOption(model, spec, path.join(dir, 'absent.safetensors'))).rejects.toThrow(/no such file/);
     model.dispose();
+  });
+
+  it('names the URL and the cause when nothing listens there, not only "fetch failed"', async () => {
+    // A loopback port that was free a moment ago: nothing listens there, the connection is refused.
+    const probe = createTcpServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const url = `http://127.0.0.1:${port}/w.safetensors`;
+    const model = buildModel({ backbone: 'resnet18', preset: 'original', inputSize: 32 });
+    await expect(loadWeightsOption(model, backboneSpec('resnet18'), url)).rejects.toThrow(
+      `--weights ${url}: could not fetch it: connection refused, nothing listens at that address and port (connect ECONNREFUSED 127.0.0.1:${port})`,
+    );
+    model.dispose();
+    // DNS, as Node's fetch wraps it (built here: the test reaches nothing beyond loopback).
+    const dns = Object.assign(new Error('getaddrinfo ENOTFOUND weights.invalid'), { code: 'ENOTFOUND' });
+    expect(fetchCause(new TypeError('fetch failed', { cause: dns }))).toBe(
+      'the host name does not resolve (DNS) (getaddrinfo ENOTFOUND weights.invalid)',
+    );
   });
 });
