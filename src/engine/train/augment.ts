@@ -79,7 +79,9 @@ export interface ImageAugmentation {
 
 /** The draws of every image of a batch, from (seed, step) alone. */
 export function drawAugmentations(n: number, options: AugmentOptions, seed: number, step: number): ImageAugmentation[] {
-  const o = { ...AUGMENT_DEFAULTS, ...options };
+  // A field given as undefined takes its default, as if left out.
+  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  const o: Required<AugmentOptions> = { ...AUGMENT_DEFAULTS, ...given };
   const random = mulberry32((Math.imul(seed | 0, 0x9e3779b1) ^ Math.imul(step + 1, 0x85ebca6b)) >>> 0);
   const factor = (amount: number) => 1 + amount * (2 * random() - 1);
   return Array.from({ length: n }, () => {
