@@ -135,6 +135,14 @@ describe('transfer-studio train → predict → evaluate', () => {
     }, 240_000);
   });
 
+  it('train --augment trains facial-keypoints.zip augmented, without the feature cache', () => {
+    const r = cli('train', '--data', path.join(DATASETS, 'facial-keypoints.zip'), '--backbone', 'mobilenet_v3', '--input-size', '32', '--epochs', '1', '--augment');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('1 epochs, augmented;');
+    expect(r.stderr).not.toContain('feature cache:');
+    expect(Object.keys(lastJson(r.stdout).val)).toEqual(['n', 'nme', 'maePx']);
+  }, 240_000);
+
   it('trains and evaluates age-gender.zip with its own metrics', () => {
     const trained = trainSmall('age-gender.zip');
     expect(trained.code).toBe(0);

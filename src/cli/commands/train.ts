@@ -4,6 +4,7 @@ import { scanDataset, DEFAULT_SPLIT_OPTIONS } from '../../engine/data';
 import { TASK_NAMES, type TaskName } from '../../engine/tasks';
 import { restartBackend } from '../../engine/backend';
 import {
+  AUGMENT_DEFAULTS,
   DEFAULT_BACKBONE,
   RECIPES,
   OPTIMIZER_NAMES,
@@ -66,6 +67,11 @@ const OPTIONS = {
   'unfreeze-from': { type: 'string', value: 'PATH', help: 'with --fine-tune: unfreeze the trunk from this module on (layer4, expanded_conv_12)', defaultText: 'the whole trunk' },
   'train-bn': { type: 'boolean', default: false, help: "with --fine-tune: the trunk's BatchNorm layers train in phase 2 (else they keep their statistics)" },
   'no-cache': { type: 'boolean', default: false, help: 'run the frozen prefix every step instead of caching its features' },
+  augment: {
+    type: 'boolean',
+    default: false,
+    help: `augment train images, seeded (flip ${AUGMENT_DEFAULTS.flip}, crop area ${AUGMENT_DEFAULTS.scale.join('–')}, rotation ±${AUGMENT_DEFAULTS.rotate}°, brightness/contrast/saturation ±${AUGMENT_DEFAULTS.brightness}); keypoints move with the image; no feature cache (the frozen prefix runs every step)`,
+  },
   out: { type: 'string', value: 'DIR', help: 'write model.json, weights.bin and studio.json there' },
   backend: COMMON_OPTIONS.backend,
 } satisfies CommandOptions;
@@ -109,6 +115,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     ...(values.optimizer !== undefined && { optimizer: values.optimizer as OptimizerName }),
     ...(values['no-cache'] && { featureCache: false }),
     ...(values.schedule !== undefined && { schedule: values.schedule as ScheduleName }),
+    ...(values.augment && { augment: {} }),
   };
   const tuning = values['freeze-epochs'] !== undefined || values['unfreeze-from'] !== undefined || values['train-bn'];
   if (tuning && !values['fine-tune']) throw usage('--freeze-epochs, --unfreeze-from and --train-bn go with --fine-tune');
@@ -151,7 +158,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
         `${archive.name}: ${config.task}, train ${splits.train.length}, val ${splits.val.length}` +
           `${splits.valFrom === 'train' ? ` (seeded ${Math.round(DEFAULT_SPLIT_OPTIONS.valFraction * 100)}% of train)` : ''}` +
           `${splits.test.length ? `, test ${splits.test.length}` : ''}; ${model.name} at ${modelConfig.inputSize}² on ${tf.getBackend()}; ` +
-          `${config.optimizer} lr ${config.learningRate}${config.schedule ? ` ${config.schedule}` : ''}, batch ${config.batchSize}, ${config.epochs} epochs; weights: ${formatWeightsInfo(first.weights)}\n`,
+          `${config.optimizer} lr ${config.learningRate}${config.schedule ? ` ${config.schedule}` : ''}, batch ${config.batchSize}, ${config.epochs} epochs${config.augment ? ', augmented' : ''}; weights: ${formatWeightsInfo(first.weights)}\n`,
       );
       const writer = reportWriter(process.stdout);
       const onEvent = (e: TrainEvent) => {

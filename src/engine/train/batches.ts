@@ -12,6 +12,14 @@ export interface ImageOptions {
 
 /** Decodes `items` stretched to inputSize² and normalizes them: [n, s, s, 3]; the caller disposes it. */
 export async function loadImages(archive: Archive, items: DatasetItem[], options: ImageOptions): Promise<tf.Tensor4D> {
+  const pixels = await loadPixels(archive, items, options);
+  const x = normalize(pixels, options.preprocessing);
+  pixels.dispose();
+  return x;
+}
+
+/** Decodes `items` stretched to inputSize², raw RGB 0..255 (what `augment` takes): [n, s, s, 3]; the caller disposes it. */
+export async function loadPixels(archive: Archive, items: DatasetItem[], options: Pick<ImageOptions, 'decoder' | 'inputSize'>): Promise<tf.Tensor4D> {
   const s = options.inputSize;
   const pixels = new Float32Array(items.length * s * s * 3);
   await Promise.all(
@@ -20,7 +28,7 @@ export async function loadImages(archive: Archive, items: DatasetItem[], options
       pixels.set(image.data, k * s * s * 3);
     }),
   );
-  return tf.tidy(() => normalize(tf.tensor4d(pixels, [items.length, s, s, 3]), options.preprocessing));
+  return tf.tensor4d(pixels, [items.length, s, s, 3]);
 }
 
 /** Model inputs of one batch: one tensor per model input, owned by the consumer. */
@@ -43,11 +51,12 @@ export function inOrder(n: number, batchSize: number): number[][] {
 export async function* prefetch(
   items: DatasetItem[],
   plan: number[][],
-  load: (items: DatasetItem[]) => Promise<tf.Tensor[]>,
+  load: (items: DatasetItem[]) => Promise<tf.Tensor[] | InputBatch>,
 ): AsyncGenerator<InputBatch> {
+  // A loader may hand back its own items (augmentation moves their keypoints).
   const start = (b: number) => {
     const batchItems = plan[b].map((i) => items[i]);
-    return load(batchItems).then((inputs) => ({ inputs, items: batchItems }));
+    return load(batchItems).then((got) => (Array.isArray(got) ? { inputs: got, items: batchItems } : got));
   };
   let next = plan.length ? start(0) : undefined;
   try {

@@ -3,7 +3,7 @@ import type { TaskContext, TaskName } from '../tasks/types';
 import type { TrainConfig } from './types';
 
 /** The hyper-parameters a run needs besides the model, the task and its context. */
-export type Hyperparameters = Pick<TrainConfig, 'optimizer' | 'learningRate' | 'batchSize' | 'epochs' | 'seed' | 'featureCache' | 'schedule' | 'fineTune'>;
+export type Hyperparameters = Pick<TrainConfig, 'optimizer' | 'learningRate' | 'batchSize' | 'epochs' | 'seed' | 'featureCache' | 'schedule' | 'fineTune' | 'augment'>;
 
 /** The book's input size: every chapter-5 recipe resizes to 224². */
 export const DEFAULT_INPUT_SIZE = 224;

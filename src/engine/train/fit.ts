@@ -14,6 +14,8 @@
  *   val epoch's weights, not the last ones. A run stopped before its first validation keeps its current weights.
  * - Inputs (inputPipeline.ts): with `config.featureCache` and a frozen prefix, the prefix runs once per train/val
  *   image before epoch 1 (`progress` events, phase 'cache') and every step trains the suffix from it.
+ * - Augmentation (augment.ts): with `config.augment`, each train batch is augmented, seeded by (seed, step), and
+ *   its keypoint targets moved with it; there is then no feature cache (the prefix runs per batch). Val never is.
  * - Seeded: the head is re-initialized from `config.seed` (`seedWeights`), Dropout masks are seeded per step and
  *   the shuffle per epoch, so the same config gives the same run on the same backend.
  * - Losses stay on the device and are read back in one `await` every `readEvery` batches; `batchEnd` hooks run
@@ -34,7 +36,7 @@
  * - The model is left with its weights trained; everything else the run made (optimizer, cache, copies) is freed.
  */
 import * as tf from '@tensorflow/tfjs';
-import { batchIndices, type Archive, type ImageDecoder } from '../data';
+import { batchIndices, type Archive, type DatasetItem, type ImageDecoder } from '../data';
 import { DeviceLost } from '../backend/deviceLoss';
 import { backboneSpec } from '../models';
 import { TASKS } from '../tasks';
@@ -335,6 +337,7 @@ class Run implements Learner {
           batchSize: config.batchSize,
           onCacheProgress: (done, total) => this.emit({ type: 'progress', phase: 'cache', done, total }),
           cancelled: () => this.stopRequested,
+          augment: config.augment && { options: config.augment, seed: config.seed },
         });
       pipeline = await inputs();
       if (pipeline.cached) result.cache = pipeline.cached;
@@ -455,7 +458,11 @@ class Run implements Learner {
       this.emit({ type: 'progress', phase: 'train', done: rows[rows.length - 1].batch + 1, total: plan.length });
     };
     let batch = 0;
-    for await (const { inputs, items } of prefetch(train, plan, pipeline.load)) {
+    // Augmented batches are seeded by the step they train (prefetch loads them in order).
+    let loadStep = this.step;
+    const loadTrain = pipeline.loadTrain;
+    const load = loadTrain ? (batchItems: DatasetItem[]) => loadTrain(batchItems, loadStep++) : pipeline.load;
+    for await (const { inputs, items } of prefetch(train, plan, load)) {
       await this.waitWhilePaused();
       if (this.stopRequested) {
         tf.dispose(inputs);

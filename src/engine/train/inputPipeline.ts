@@ -2,10 +2,17 @@
  * Where each step's inputs come from. With a frozen prefix (`splitFrozenPrefix`) the step trains only the suffix:
  * from the feature cache (the prefix run once per image before epoch 1), or, uncached, from the prefix run per
  * batch outside the gradient tape. Without one, the step trains the whole model on decoded images.
+ *
+ * With augmentation (`TrainConfig.augment`) there is no feature cache: each train batch is decoded to raw pixels,
+ * augmented (seeded by the step), normalized and, with a frozen prefix, run through it outside the tape, as
+ * uncached. Policy: every step sees a fresh view, which is what augmentation buys on small data; caching K views
+ * would repeat each view every K epochs and multiply the cache by K. Validation is never augmented (plain `load`).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Archive, DatasetItem, ImageDecoder } from '../data';
-import { loadImages, type ImageOptions } from './batches';
+import { augment, type AugmentOptions } from './augment';
+import { loadImages, loadPixels, type ImageOptions, type InputBatch } from './batches';
+import { normalize } from '../data';
 import { buildFeatureCache, cachedInputs, type FeaturePrecision } from './featureCache';
 import type { FeatureStore } from './featureStore';
 import { splitFrozenPrefix } from './splitFrozenPrefix';
@@ -23,6 +30,8 @@ export interface InputPipelineOptions {
   batchSize: number;
   onCacheProgress?: (done: number, total: number) => void;
   cancelled?: () => boolean;
+  /** Augment train batches (`TrainConfig.augment`, seeded by `seed` and the step); turns the cache off. */
+  augment?: { options: AugmentOptions; seed: number };
 }
 
 export interface InputPipeline {
@@ -30,6 +39,8 @@ export interface InputPipeline {
   stepModel: tf.LayersModel;
   /** One batch's inputs to `stepModel`, owned by the caller. */
   load(items: DatasetItem[]): Promise<tf.Tensor[]>;
+  /** With augmentation: train step `step`'s inputs, and its items with their keypoints moved. */
+  loadTrain?(items: DatasetItem[], step: number): Promise<InputBatch>;
   /** The feature cache, when one was built. */
   cached?: { images: number; bytes: number; seconds: number };
   /** Frees the split's models (not the layers, which are the model's). */
@@ -44,18 +55,30 @@ export async function inputPipeline(model: tf.LayersModel, options: InputPipelin
   const split = splitFrozenPrefix(model);
   const release = () => split.release();
   const prefix = split.prefix;
-  if (!prefix) return { stepModel: model, load: async (items) => [await decode(items)], release };
-  if (!options.cache) {
-    // The frozen prefix still runs outside the gradient tape (torch's requires_grad=False): the tape would
-    // otherwise keep every trunk activation (VGG16 at 224², batch 32: 400 MB for features.0 alone).
-    const load = async (items: DatasetItem[]) => {
-      const x = await decode(items);
-      const out = tf.tidy(() => prefix.apply(x, { training: false }) as tf.Tensor | tf.Tensor[]);
-      x.dispose();
-      return Array.isArray(out) ? out : [out];
+  // The frozen prefix runs outside the gradient tape (torch's requires_grad=False): the tape would otherwise keep
+  // every trunk activation (VGG16 at 224², batch 32: 400 MB for features.0 alone). Takes ownership of `x`.
+  const throughPrefix = (x: tf.Tensor): tf.Tensor[] => {
+    if (!prefix) return [x];
+    const out = tf.tidy(() => prefix.apply(x, { training: false }) as tf.Tensor | tf.Tensor[]);
+    x.dispose();
+    return Array.isArray(out) ? out : [out];
+  };
+  const stepModel = prefix ? split.suffix : model;
+  if (options.augment) {
+    const { options: augmentOptions, seed } = options.augment;
+    const loadTrain = async (items: DatasetItem[], step: number): Promise<InputBatch> => {
+      const pixels = await loadPixels(options.archive, items, images);
+      const out = augment(pixels, items.map((item) => item.points), augmentOptions, seed, step);
+      pixels.dispose();
+      const x = normalize(out.images, images.preprocessing);
+      out.images.dispose();
+      const moved = items.map((item, i) => (item.points ? { ...item, points: out.points[i] } : item));
+      return { inputs: throughPrefix(x), items: moved };
     };
-    return { stepModel: split.suffix, load, release };
+    return { stepModel, load: async (items) => throughPrefix(await decode(items)), loadTrain, release };
   }
+  if (!prefix) return { stepModel: model, load: async (items) => [await decode(items)], release };
+  if (!options.cache) return { stepModel, load: async (items) => throughPrefix(await decode(items)), release };
   const t0 = now();
   try {
     const cache = await buildFeatureCache(prefix, options.items, decode, {

@@ -1,6 +1,7 @@
 import type { BackendChoice } from '../backend';
 import type { DatasetItem } from '../data';
 import type { ModelConfig } from '../models';
+import type { AugmentOptions } from './augment';
 import type { FineTuneOptions } from './fineTune';
 import type { ScheduleName } from './schedules';
 import type { Evaluation, Prediction, TaskContext, TaskName } from '../tasks/types';
@@ -24,6 +25,8 @@ export interface TrainConfig {
   schedule?: ScheduleName;
   /** Train the head on the frozen trunk, then unfreeze with discriminative rates (fineTune.ts); `epochs` counts both phases. */
   fineTune?: FineTuneOptions;
+  /** Augment train batches (augment.ts; `{}` takes AUGMENT_DEFAULTS); absent: none. No feature cache with it. */
+  augment?: AugmentOptions;
 }
 
 /** Where a run is. */
