@@ -89,7 +89,17 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
     }
   }
 
-  const buffer = eventBuffer((events: TrainEvent[]) => {
+  /**
+   * How the run in the worker ended ('done' or 'stopped'), held back until its `train` call returns: the worker
+   * still scores the test split and stores the trained model after fit says so, and Predict and Download work
+   * only once that is over, so the run shows as ended when it is.
+   */
+  let ended: Extract<TrainEvent, { type: 'state' }> | null = null;
+  const isEnd = (e: TrainEvent) => e.type === 'state' && (e.state === 'done' || e.state === 'stopped');
+
+  const buffer = eventBuffer((all: TrainEvent[]) => {
+    for (const e of all) if (isEnd(e)) ended = e as Extract<TrainEvent, { type: 'state' }>;
+    const events = all.filter((e) => !isEnd(e));
     set(applyEvents(get(), events));
     // A lost GPU device can end on another backend: the badge follows.
     for (const e of events) if (e.type === 'notice' && e.backend) set({ backendChoice: e.backend });
@@ -105,12 +115,15 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
   async function train(config: TrainConfig, resume = false): Promise<void> {
     try {
       set({ runConfig: config });
+      ended = null;
       await trainerWorker.call((api) => api.train(config, proxy(buffer.push), { resume }));
       await buffer.flush();
-      set({ trained: true });
+      set({ trained: true, ...applyEvents(get(), [ended ?? { type: 'state', state: 'done' }]) });
       await persist();
     } catch (e) {
       await buffer.flush();
+      // A run that ended before the failure (in the test split or storing the model) shows that end first.
+      if (ended) set(applyEvents(get(), [ended]));
       if (e instanceof WorkerRestarted) set({ trainState: 'stopped', trainMessage: 'the backend was restarted', progress: null });
       else {
         // A diverged run is an expected end, said in words; anything else is a fault, its stack shown.
