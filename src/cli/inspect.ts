@@ -1,4 +1,5 @@
 import { inspectJson, LAYOUT_NAMES, scanDataset, type DatasetReport, type LayoutName } from '../engine/data';
+import { classWeightsOf } from '../engine/tasks';
 import { parseCommandArgs, type CommandOptions } from './args';
 import { openDataset } from './node/openDataset';
 import { printable } from './printable';
@@ -55,12 +56,19 @@ export function formatReport(r: DatasetReport): string {
     const line = (c: string[]) => '  ' + c.map((v, i) => (i === 0 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  ');
     lines.push(line(head), ...rows.map(line));
   }
+  const weights = classWeightsOf(r);
+  if (weights) lines.push(`uneven classes: the loss weighs them ${formatClassWeights(r.classes!, weights)} (n / (classes · n_class))`);
   if (r.imageSize) {
     const { minWidth, maxWidth, minHeight, maxHeight } = r.imageSize;
     lines.push(`images: ${minWidth}–${maxWidth} px wide, ${minHeight}–${maxHeight} px high`);
   }
   lines.push(...formatProblems(r));
   return lines.join('\n') + '\n';
+}
+
+/** `cats 0.63, dogs 2.50`: the class loss weights of an uneven dataset, as `inspect` and `train` print them. */
+export function formatClassWeights(classes: string[], weights: number[]): string {
+  return classes.map((c, i) => `${printable(c)} ${weights[i].toFixed(2)}`).join(', ');
 }
 
 /** The skipped count and the problems list, one line each: what `inspect` ends with, and `train` / `evaluate` print. */

@@ -24,7 +24,7 @@ import { parseCommandArgs, usageText, UsageError, type CommandOptions } from '..
 import { COMMON_OPTIONS, inputSizeOption } from '../commonOptions';
 import { freezeOpsInOrder } from '../freezeOps';
 import { outDirProblem, writeModelDir } from '../modelDir';
-import { formatProblems } from '../inspect';
+import { formatClassWeights, formatProblems } from '../inspect';
 import { useBackend, type NodeBackend } from '../node/nodeBackends';
 import { numberOption } from '../numberOption';
 import { openDataset } from '../node/openDataset';
@@ -158,7 +158,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
         `${archive.name}: ${config.task}, train ${splits.train.length}, val ${splits.val.length}` +
           `${splits.valFrom === 'train' ? ` (seeded ${Math.round(DEFAULT_SPLIT_OPTIONS.valFraction * 100)}% of train)` : ''}` +
           `${splits.test.length ? `, test ${splits.test.length}` : ''}; ${model.name} at ${modelConfig.inputSize}² on ${tf.getBackend()}; ` +
-          `${config.optimizer} lr ${config.learningRate}${config.schedule ? ` ${config.schedule}` : ''}, batch ${config.batchSize}, ${config.epochs} epochs${config.augment ? ', augmented' : ''}; weights: ${formatWeightsInfo(first.weights)}\n`,
+          `${config.optimizer} lr ${config.learningRate}${config.schedule ? ` ${config.schedule}` : ''}, batch ${config.batchSize}, ${config.epochs} epochs${config.augment ? ', augmented' : ''}${config.ctx.classWeights ? `; class weights ${formatClassWeights(config.ctx.classes!, config.ctx.classWeights)}` : ''}; weights: ${formatWeightsInfo(first.weights)}\n`,
       );
       const writer = reportWriter(process.stdout);
       const onEvent = (e: TrainEvent) => {

@@ -53,7 +53,7 @@ export const classification: Task = {
   preset: (ctx) => (isBinary(ctx) ? 'binary' : 'multiclass'),
   datasetTask: (ctx) => (isBinary(ctx) ? 'binary' : 'multiclass'),
   outputs: (ctx) => [...PRESET_OUTPUTS[classification.preset(ctx)]],
-  losses: (ctx) => [{ loss: isBinary(ctx) ? 'bce' : 'categoricalCrossEntropy' }],
+  losses: (ctx) => [{ loss: isBinary(ctx) ? 'bce' : 'categoricalCrossEntropy', ...(ctx.classWeights && { classWeights: ctx.classWeights }) }],
   targets: (items, ctx) => targetsOf(items, classification.datasetTask(ctx), classesOf(ctx).length),
   metrics: accumulator,
   primaryMetric: { name: 'accuracy', higherIsBetter: true },

@@ -4,8 +4,10 @@ import { ageGender, AGE_GENDER_LOSS_WEIGHTS } from './ageGender';
 import { classification } from './classification';
 import { keypoints } from './keypoints';
 import type { Task, TaskContext, TaskName } from './types';
+import { classWeightsOf } from './classWeights';
 
 export { TASK_NAMES } from './types';
+export { classWeightsOf, trainClassCounts, UNEVEN_RATIO } from './classWeights';
 export type { Evaluation, MetricAccumulator, Prediction, Task, TaskContext, TaskFor, TaskName } from './types';
 export { nme, OUTER_EYE_CORNERS } from './nme';
 export { classification, keypoints, ageGender, AGE_GENDER_LOSS_WEIGHTS };
@@ -23,10 +25,12 @@ export function taskFor(datasetTask: DatasetTask): Task {
 
 /** What the task needs to know about a scanned dataset; age-gender starts from the book's loss weights. */
 export function taskContext(report: DatasetReport): TaskContext {
+  const classWeights = classWeightsOf(report);
   return {
     ...(report.classes ? { classes: [...report.classes] } : {}),
     ...(report.points !== undefined ? { points: report.points } : {}),
     ...(report.task === 'age-gender' ? { lossWeights: { ...AGE_GENDER_LOSS_WEIGHTS } } : {}),
+    ...(classWeights ? { classWeights } : {}),
   };
 }
 

@@ -15,6 +15,8 @@ export interface TaskContext {
   points?: number;
   /** Loss weight per model output name (age-gender: `{ age: 1, gender: 1 }`, the book's). */
   lossWeights?: Record<string, number>;
+  /** Classification with uneven classes: the loss weight of each class (classWeights.ts), in `classes` order. */
+  classWeights?: number[];
 }
 
 /** One image's prediction in the user's terms. Plain data. Coordinates are pixels of the original image. */

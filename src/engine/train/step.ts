@@ -1,10 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
-import { LOSSES, type LossName } from './losses';
+import { classWeightedLoss, LOSSES, type LossName } from './losses';
 
 /** One output's loss and its weight in the total (the book's age + gender sum uses 1 and 1). */
 export interface OutputLoss {
   loss: LossName;
   weight?: number;
+  /** A weight per class (uneven classes): each row's loss counts by its true class's weight. */
+  classWeights?: number[];
 }
 
 /** The variables the optimizer may change: trainable weights of trainable layers only. */
@@ -14,7 +16,10 @@ export function trainableVariables(model: tf.LayersModel): tf.Variable[] {
 
 /** Each output's loss, unweighted, in output order. Call inside a tidy. */
 export function outputLosses(outputs: tf.Tensor[], targets: tf.Tensor[], losses: OutputLoss[]): tf.Scalar[] {
-  return outputs.map((p, i) => LOSSES[losses[i].loss](targets[i], p));
+  return outputs.map((p, i) => {
+    const { loss, classWeights } = losses[i];
+    return classWeights ? classWeightedLoss(loss, targets[i], p, classWeights) : LOSSES[loss](targets[i], p);
+  });
 }
 
 /** Σ weight·loss, the total the optimizer minimizes. Call inside a tidy. */
