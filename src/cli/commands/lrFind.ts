@@ -1,17 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
-import { BACKBONE_NAMES, backboneSpec, buildModel, type BackboneName } from '../../engine/models';
-import { scanDataset } from '../../engine/data';
-import { DEFAULT_BACKBONE, LR_FIND_DEFAULTS, OPTIMIZER_NAMES, lrFind, planTraining, trainingSplits, type OptimizerName, type TrainingChoices } from '../../engine/train';
+import { BACKBONE_NAMES } from '../../engine/models';
+import { DEFAULT_BACKBONE, LR_FIND_DEFAULTS, OPTIMIZER_NAMES, lrFind, planTraining } from '../../engine/train';
 import { TASK_NAMES } from '../../engine/tasks';
 import { parseCommandArgs, usageText, type CommandOptions } from '../args';
-import { COMMON_OPTIONS, inputSizeOption } from '../commonOptions';
-import { freezeOpsInOrder } from '../freezeOps';
-import { formatProblems } from '../inspect';
+import { COMMON_OPTIONS } from '../commonOptions';
 import { useBackend, type NodeBackend } from '../node/nodeBackends';
 import { numberOption } from '../numberOption';
-import { openDataset } from '../node/openDataset';
 import { sharpDecoder } from '../node/sharpDecoder';
-import { loadWeightsOption } from '../weightsOption';
+import { buildWithWeights, modelChoicesFrom, openForTraining } from '../trainingSetup';
 
 const OPTIONS = {
   data: { type: 'string', value: 'ZIP|DIR', required: true, help: 'the dataset: a zip or a folder' },
@@ -39,30 +35,18 @@ const USAGE = usageText('lr-find', OPTIONS);
 export async function lrFindCommand(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs(argv, 'lr-find', OPTIONS);
   const positive = (flag: string, v: string) => numberOption(flag, v, { min: Number.MIN_VALUE }, USAGE);
-  const choices: TrainingChoices = {
-    ...(values.backbone !== undefined && { backbone: values.backbone as BackboneName }),
-    ...(values['input-size'] !== undefined && { inputSize: inputSizeOption(values['input-size'], USAGE) }),
-    freezeOps: freezeOpsInOrder(argv),
-    ...(values.weights === 'random' && { weights: 'random' as const }),
-    ...(values.batch !== undefined && { batchSize: numberOption('--batch', values.batch, { integer: true, min: 1 }, USAGE) }),
-    ...(values.optimizer !== undefined && { optimizer: values.optimizer as OptimizerName }),
-    ...(values['no-cache'] && { featureCache: false }),
-  };
+  const choices = modelChoicesFrom(values, argv, USAGE);
   const sweep = {
     ...(values.start !== undefined && { start: positive('--start', values.start) }),
     ...(values.end !== undefined && { end: positive('--end', values.end) }),
     ...(values.steps !== undefined && { steps: numberOption('--steps', values.steps, { integer: true, min: 2 }, USAGE) }),
   };
-  const { archive, close } = await openDataset(values.data);
+  const { archive, splits, index, close } = await openForTraining(values.data);
   try {
-    const index = await scanDataset(archive, { decoder: sharpDecoder });
-    if (index.report.problems.length) process.stderr.write(`${archive.name}: ${formatProblems(index.report).join('\n')}\n`);
-    const splits = trainingSplits(index);
     const config = planTraining(index.report, choices, splits.train.length);
     await useBackend(values.backend as NodeBackend);
-    const model = buildModel(config.model);
+    const { model, weights } = await buildWithWeights(config.model, values.weights);
     try {
-      const weights = await loadWeightsOption(model, backboneSpec(config.model.backbone), values.weights);
       const modelConfig = { ...config.model, weights: weights.pretrained ? ('pretrained' as const) : ('random' as const) };
       process.stderr.write(
         `${archive.name}: ${config.task}, train ${splits.train.length}; ${model.name} at ${config.model.inputSize}² on ${tf.getBackend()}; ${config.optimizer}, batch ${config.batchSize}\n`,

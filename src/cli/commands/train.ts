@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { BACKBONE_NAMES, PRESET_NAMES, backboneSpec, buildModel, formatWeightsInfo, type BackboneName, type ModelConfig } from '../../engine/models';
-import { scanDataset, DEFAULT_SPLIT_OPTIONS } from '../../engine/data';
+import { BACKBONE_NAMES, PRESET_NAMES, formatWeightsInfo, type ModelConfig } from '../../engine/models';
+import { DEFAULT_SPLIT_OPTIONS } from '../../engine/data';
 import { TASK_NAMES, type TaskName } from '../../engine/tasks';
 import { restartBackend } from '../../engine/backend';
 import {
@@ -13,23 +13,19 @@ import {
   planTraining,
   proposedHyperparameters,
   runTraining,
-  trainingSplits,
   type Hyperparameters,
-  type OptimizerName,
   type ScheduleName,
   type TrainEvent,
   type TrainingChoices,
 } from '../../engine/train';
 import { parseCommandArgs, usageText, UsageError, type CommandOptions } from '../args';
-import { COMMON_OPTIONS, inputSizeOption } from '../commonOptions';
-import { freezeOpsInOrder } from '../freezeOps';
+import { COMMON_OPTIONS } from '../commonOptions';
 import { outDirProblem, writeModelDir } from '../modelDir';
-import { formatClassWeights, formatProblems } from '../inspect';
+import { formatClassWeights } from '../inspect';
 import { useBackend, type NodeBackend } from '../node/nodeBackends';
 import { numberOption } from '../numberOption';
-import { openDataset } from '../node/openDataset';
 import { sharpDecoder } from '../node/sharpDecoder';
-import { loadWeightsOption } from '../weightsOption';
+import { buildWithWeights, modelChoicesFrom, openForTraining } from '../trainingSetup';
 
 /** A default that depends on the task, in words (`0.001 for classification, 0.0001 for keypoints and age-gender`). */
 function byTask(value: (task: TaskName) => string | number): string {
@@ -104,16 +100,10 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs(argv, 'train', OPTIONS);
   const usage = (message: string) => new UsageError(`${message}\nusage: ${USAGE}`);
   const choices: TrainingChoices = {
-    ...(values.backbone !== undefined && { backbone: values.backbone as BackboneName }),
-    ...(values['input-size'] !== undefined && { inputSize: inputSizeOption(values['input-size'], USAGE) }),
-    freezeOps: freezeOpsInOrder(argv),
-    ...(values.weights === 'random' && { weights: 'random' as const }),
+    ...modelChoicesFrom(values, argv, USAGE),
     ...(values.epochs !== undefined && { epochs: numberOption('--epochs', values.epochs, { integer: true, min: 1 }, USAGE) }),
     ...(values.lr !== undefined && { learningRate: numberOption('--lr', values.lr, { min: Number.MIN_VALUE }, USAGE) }),
-    ...(values.batch !== undefined && { batchSize: numberOption('--batch', values.batch, { integer: true, min: 1 }, USAGE) }),
     ...(values.seed !== undefined && { seed: numberOption('--seed', values.seed, { integer: true, min: 0 }, USAGE) }),
-    ...(values.optimizer !== undefined && { optimizer: values.optimizer as OptimizerName }),
-    ...(values['no-cache'] && { featureCache: false }),
     ...(values.schedule !== undefined && { schedule: values.schedule as ScheduleName }),
     ...(values.augment && { augment: {} }),
   };
@@ -133,22 +123,14 @@ export async function trainCommand(argv: string[]): Promise<number> {
     if (problem) throw usage(`--out ${values.out}: cannot save the model there: ${problem}`);
   }
 
-  const { archive, close } = await openDataset(values.data);
+  const { archive, index, splits, close } = await openForTraining(values.data);
   try {
-    // Decoding every image once here skips a damaged one, which would otherwise stop the run mid-epoch.
-    const index = await scanDataset(archive, { decoder: sharpDecoder });
-    if (index.report.problems.length) process.stderr.write(`${archive.name}: ${formatProblems(index.report).join('\n')}\n`);
-    const splits = trainingSplits(index);
     const config = planTraining(index.report, choices, splits.train.length);
     if (values.preset !== undefined && values.preset !== config.model.preset) {
       throw usage(`--preset ${values.preset} does not fit ${archive.name}: it holds '${index.report.task}' data, which trains the '${config.model.preset}' preset`);
     }
-    const spec = backboneSpec(config.model.backbone);
     await useBackend(values.backend as NodeBackend);
-    const build = async () => {
-      const model = buildModel(config.model);
-      return { model, weights: await loadWeightsOption(model, spec, values.weights) };
-    };
+    const build = () => buildWithWeights(config.model, values.weights);
     const first = await build();
     // What was loaded, not what was asked for: bundled weights that cannot be read leave random init.
     const modelConfig: ModelConfig = { ...config.model, weights: first.weights.pretrained ? 'pretrained' : 'random' };
