@@ -8,6 +8,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<Row[]> }>> = {
   train: () => import('./train.bench'),
   landmarks: () => import('./landmarks.bench'),
   mainThread: () => import('./mainThread.bench'),
+  recipes: () => import('./recipes.bench'),
 };
 
 const only = process.argv.slice(2);
