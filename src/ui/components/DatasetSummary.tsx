@@ -1,5 +1,6 @@
 import { useShallow } from 'zustand/react/shallow';
 import { LAYOUT_NAMES, type DatasetReport, type LayoutName } from '../../engine/data';
+import { classWeightsOf } from '../../engine/tasks/classWeights';
 import { useStudio } from '../store';
 
 const LAYOUT_TITLES: Record<LayoutName, string> = {
@@ -39,6 +40,7 @@ export function DatasetSummary() {
           {report.imageSize.maxHeight} px · {report.skipped} skipped · {report.ignored} other files ignored
         </div>
       ) : null}
+      <ClassWeights report={report} />
       {report.candidates.length > 1 ? (
         <label className="field" data-testid="layout-choice">
           <span>{report.ambiguous ? 'This zip fits more than one layout — read it as' : 'Read as'}</span>
@@ -51,6 +53,17 @@ export function DatasetSummary() {
           </select>
         </label>
       ) : null}
+    </div>
+  );
+}
+
+/** Uneven classes: the loss weight each class gets (the engine's rule, so the line says what training does). */
+function ClassWeights({ report }: { report: DatasetReport }) {
+  const weights = classWeightsOf(report);
+  if (!weights) return null;
+  return (
+    <div className="muted" data-testid="class-weights" title="n / (classes × images of the class), so each class counts the same in the loss">
+      Uneven classes: the loss weighs {report.classes!.map((c, i) => `${c} ×${weights[i].toFixed(2)}`).join(' · ')}
     </div>
   );
 }
