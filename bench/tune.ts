@@ -76,6 +76,30 @@ const SEARCHES: Record<TaskName, TaskSearch> = {
   },
 };
 
+/**
+ * `--fine`: from each task's chosen frozen recipe (the winners above), what issue 13 adds: more epochs on the
+ * cached trunk, seeded augmentation (no cache: the trunk runs every step), and fastai's fine_tune (2 head epochs,
+ * then the trunk's last blocks at discriminative rates). Same val-only rules.
+ */
+const FT = (unfreezeFrom: string, epochs = 5) => ({ epochs, fineTune: { freezeEpochs: 2, unfreezeFrom } });
+const FINE_SEARCHES: Record<TaskName, TaskSearch> = {
+  classification: {
+    ...SEARCHES.classification,
+    base: { inputSize: 320, learningRate: 1e-3, batchSize: 4, epochs: 5 },
+    stages: [[{}, { epochs: 8 }, FT('expanded_conv_12'), FT('expanded_conv_10')], [{ augment: {} }]],
+  },
+  keypoints: {
+    ...SEARCHES.keypoints,
+    base: { inputSize: 200, learningRate: 1e-3, batchSize: 4, epochs: 5 },
+    stages: [[{}, { epochs: 10 }, FT('conv256_down_out', 8), FT('conv256_1', 8)], [{ augment: {} }]],
+  },
+  'age-gender': {
+    ...SEARCHES['age-gender'],
+    base: { inputSize: 150, learningRate: 3e-4, batchSize: 4, epochs: 5, lossWeights: { age: 5, gender: 1 } },
+    stages: [[{}, { epochs: 10 }, FT('conv256_down_out', 8), FT('conv256_1', 8)], [{ augment: {} }]],
+  },
+};
+
 const DATASETS = fileURLToPath(new URL('../../shared/datasets/', import.meta.url));
 
 interface Row {
@@ -85,6 +109,8 @@ interface Row {
   lr: number;
   batch: number;
   'loss weights': string;
+  /** Epochs, fine_tune and augmentation, when not the plain frozen run. */
+  schedule: string;
   val: string;
   'best epoch': number;
   seconds: number;
@@ -98,7 +124,7 @@ interface Candidate extends Scored {
 
 /** Whether two candidates' tuned fields are the same (a stage's change can land on one already run). */
 function sameChoices(a: TrainingChoices, b: TrainingChoices): boolean {
-  const fields = (c: TrainingChoices) => [c.inputSize, c.learningRate, c.batchSize, c.epochs, c.lossWeights?.age, c.lossWeights?.gender];
+  const fields = (c: TrainingChoices) => [c.inputSize, c.learningRate, c.batchSize, c.epochs, c.lossWeights?.age, c.lossWeights?.gender, JSON.stringify(c.fineTune), JSON.stringify(c.augment)];
   const fa = fields(a);
   return fields(b).every((v, i) => v === fa[i]);
 }
@@ -113,11 +139,16 @@ function formatVal(e: Evaluation): string {
 
 function rowOf(task: TaskName, stage: number, c: TrainingChoices): Row {
   const weights = c.lossWeights ? Object.entries(c.lossWeights).map(([k, v]) => `${k} ${v}`).join(' : ') : '';
-  return { task, stage, size: c.inputSize!, lr: c.learningRate!, batch: c.batchSize!, 'loss weights': weights, val: '', 'best epoch': 0, seconds: 0, note: '' };
+  const schedule = [
+    `${c.epochs} epochs`,
+    c.fineTune && `fine_tune ${c.fineTune.freezeEpochs} + from ${c.fineTune.unfreezeFrom ?? 'the first layer'}`,
+    c.augment && 'augment',
+  ].filter(Boolean).join(', ');
+  return { task, stage, size: c.inputSize!, lr: c.learningRate!, batch: c.batchSize!, 'loss weights': weights, schedule, val: '', 'best epoch': 0, seconds: 0, note: '' };
 }
 
 function printRow(r: Row): void {
-  const choice = `${r.task} s${r.stage} @${r.size}² lr ${r.lr} batch ${r.batch}${r['loss weights'] ? ` w ${r['loss weights']}` : ''}`;
+  const choice = `${r.task} s${r.stage} @${r.size}² lr ${r.lr} batch ${r.batch}${r['loss weights'] ? ` w ${r['loss weights']}` : ''} ${r.schedule}`;
   console.log(`${choice.padEnd(58)} | val ${r.val.padEnd(50)} | epoch ${r['best epoch']} | ${r.seconds.toFixed(1).padStart(6)} s | ${r.note}`);
 }
 
@@ -126,7 +157,7 @@ async function runCandidate(dataset: TrainingDataset, choices: TrainingChoices, 
   const start = performance.now();
   const before = tf.memory().numTensors;
   const config = planTraining(dataset.index.report, choices, trainImages);
-  if (config.epochs > 5 || !config.featureCache || config.model.freezeOps?.length) throw new Error('a candidate must keep the trunk frozen and train ≤ 5 epochs');
+  if (config.model.freezeOps?.length) throw new Error('a candidate starts from the preset\'s freezing');
   const build = async () => {
     const model = buildModel(config.model);
     if (!(await loadWeightsOption(model, backboneSpec(config.model.backbone), 'pretrained')).pretrained) throw new Error('no pretrained weights');
@@ -200,7 +231,8 @@ async function tune(task: TaskName, search: TaskSearch): Promise<{ rows: Row[]; 
   }
 }
 
-const asked = process.argv.slice(2);
+const fine = process.argv.includes('--fine');
+const asked = process.argv.slice(2).filter((a) => a !== '--fine');
 const unknown = asked.filter((t) => !(TASK_NAMES as readonly string[]).includes(t));
 if (unknown.length > 0) throw new Error(`unknown task ${unknown.join(', ')}; tasks: ${TASK_NAMES.join(', ')}`);
 const tasks = asked.length > 0 ? (asked as TaskName[]) : [...TASK_NAMES];
@@ -210,9 +242,10 @@ const start = performance.now();
 const all: Row[] = [];
 const winners: Row[] = [];
 for (const task of tasks) {
-  const { rows, best } = await tune(task, SEARCHES[task]);
+  const search = (fine ? FINE_SEARCHES : SEARCHES)[task];
+  const { rows, best } = await tune(task, search);
   all.push(...rows);
-  winners.push({ ...best.row, note: SEARCHES[task].rule });
+  winners.push({ ...best.row, note: search.rule });
 }
 console.log('\n## every candidate (val)');
 console.table(all);
