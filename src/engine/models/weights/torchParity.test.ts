@@ -93,13 +93,13 @@ async function parity(name: (typeof MODELS)[number], size: number, backend: Node
 describe('importTorchvision parity with PyTorch', () => {
   beforeAll(() => ensureCache(), 600_000);
 
-  describe('cpu, 224²', () => {
+  describe('wasm, 224²', () => {
     beforeAll(async () => {
-      await useBackend('cpu');
+      await useBackend('wasm');
     });
     for (const name of MODELS) {
       it(`gives torchvision's ${name} logits within ${TOLERANCE}`, async () => {
-        expect(await parity(name, 224, 'cpu')).toBeLessThanOrEqual(TOLERANCE);
+        expect(await parity(name, 224, 'wasm')).toBeLessThanOrEqual(TOLERANCE);
       }, 600_000);
     }
   });
