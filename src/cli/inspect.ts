@@ -1,8 +1,7 @@
-import { inspectJson, LAYOUT_NAMES, scanDataset, type DatasetReport, type LayoutName } from '../engine/data';
+import { inspectJson, LAYOUT_NAMES, printable, scanDataset, type DatasetReport, type LayoutName } from '../engine/data';
 import { classWeightsOf } from '../engine/tasks';
 import { parseCommandArgs, type CommandOptions } from './args';
 import { openDataset } from './node/openDataset';
-import { printable } from './printable';
 import { sharpDecoder } from './node/sharpDecoder';
 
 const OPTIONS = {

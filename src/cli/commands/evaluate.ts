@@ -1,5 +1,5 @@
 import { loadSavedModel, readSavedModelMeta } from '../../engine/models';
-import { scanDataset, splitDataset, splitRole, SPLIT_ROLES, type DatasetItem } from '../../engine/data';
+import { printable, scanDataset, splitDataset, splitRole, SPLIT_ROLES, type DatasetItem } from '../../engine/data';
 import { taskFor, TASKS } from '../../engine/tasks';
 import { evaluate } from '../../engine/train';
 import { parseCommandArgs, usageText, UsageError, type CommandOptions } from '../args';
@@ -9,7 +9,6 @@ import { readModelDir } from '../modelDir';
 import { useBackend, type NodeBackend } from '../node/nodeBackends';
 import { numberOption } from '../numberOption';
 import { openDataset } from '../node/openDataset';
-import { printable } from '../printable';
 import { sharpDecoder } from '../node/sharpDecoder';
 
 /** What `--split` takes: a split name the layouts use (`training`, `valid`…, as `inspect` prints them) or `all`. */

@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { isImagePath, type Problem } from '../../engine/data';
+import { isImagePath, printable, type Problem } from '../../engine/data';
 import { createLandmarker, LANDMARK_MODES, type LandmarkMode, type LandmarkResult } from '../../engine/landmarks';
 import { parseCommandArgs, usageText, UsageError, type CommandOptions } from '../args';
 import { fileWeightSource } from '../fileWeightSource';
@@ -7,7 +7,6 @@ import { nodeLandmarkLibs } from '../landmarkLibs';
 import { COMMON_OPTIONS } from '../commonOptions';
 import { useBackend, type NodeBackend } from '../node/nodeBackends';
 import { openDataset } from '../node/openDataset';
-import { printable } from '../printable';
 import { sharpDecoder } from '../node/sharpDecoder';
 
 const OPTIONS = {

@@ -6,7 +6,7 @@ import { parseCommandArgs, type CommandOptions } from '../args';
 import { readModelDir } from '../modelDir';
 import { COMMON_OPTIONS } from '../commonOptions';
 import { useBackend, type NodeBackend } from '../node/nodeBackends';
-import { printable } from '../printable';
+import { printable } from '../../engine/data';
 import { sharpDecoder } from '../node/sharpDecoder';
 
 const OPTIONS = {

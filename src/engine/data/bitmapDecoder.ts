@@ -1,11 +1,14 @@
+import { probeWithinLimit } from './probeImage';
 import type { DecodeOptions, DecodedImage, ImageDecoder } from './types';
 
 /**
  * The engine's image decoder in a browser worker: `createImageBitmap` (EXIF orientation applied, resized by the
  * browser's own scaler when a size is asked) drawn onto an `OffscreenCanvas`, read back and packed to RGB.
- * Alpha is dropped, grayscale comes back as three equal channels.
+ * Alpha is dropped, grayscale comes back as three equal channels. An image whose header declares more than the
+ * pixel limit is refused before the browser sees it (a 1 MB PNG can declare 20000×20000: 1.6 GB of RGBA).
  */
 export const bitmapDecoder: ImageDecoder = async (bytes: Uint8Array, options: DecodeOptions = {}): Promise<DecodedImage> => {
+  probeWithinLimit(bytes);
   const blob = new Blob([bytes as Uint8Array<ArrayBuffer>]);
   let source: ImageBitmap;
   try {

@@ -28,3 +28,4 @@ export { batchIndices, DEFAULT_BATCH_OPTIONS, type BatchOptions } from './batchI
 export { FACE_GROUPS, faceGroup, type FaceGroup } from './faceGroups';
 export { normalize, targetsOf, AGE_SCALE } from './preprocess';
 export { bitmapDecoder, thumbnailBlob } from './bitmapDecoder';
+export { printable } from './printable';

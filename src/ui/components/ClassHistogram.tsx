@@ -1,4 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
+import { printable } from '../../engine/data';
 import { useStudio } from '../store';
 
 /** Images per class (or per gender) in each split, as bars. */
@@ -17,12 +18,12 @@ export function ClassHistogram() {
       <figcaption className="muted">{report.classes ? 'Images per class' : 'Images per gender'}</figcaption>
       {splits.map(([split]) => (
         <div key={split} className="histogram-split">
-          <div className="histogram-split-name">{split}</div>
+          <div className="histogram-split-name">{printable(split)}</div>
           {rows
             .filter((r) => r.split === split)
             .map((r) => (
               <div key={r.key} className="histogram-row" data-testid={`hist-${split}-${r.key}`}>
-                <span className="histogram-label">{r.key}</span>
+                <span className="histogram-label">{printable(r.key)}</span>
                 <span className="histogram-bar" style={{ width: `${(100 * r.n) / max}%` }} />
                 <span className="histogram-count">{r.n}</span>
               </div>

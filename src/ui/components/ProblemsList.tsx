@@ -1,6 +1,10 @@
+import { printable } from '../../engine/data';
 import { useStudio } from '../store';
 
-/** One line per problem: file (and CSV line), reason; warnings about kept items are marked as such. */
+/**
+ * One line per problem: file (and CSV line), reason; warnings about kept items are marked as such. Names are shown
+ * with control characters escaped, as the CLI prints them.
+ */
 export function ProblemsList() {
   const problems = useStudio((s) => s.datasetReport?.problems);
   if (!problems) return null;
@@ -12,10 +16,10 @@ export function ProblemsList() {
           {problems.map((p, i) => (
             <li key={i} className={p.kept ? 'problem-kept' : 'problem-skipped'} data-testid="problem">
               <code>
-                {p.file}
+                {printable(p.file)}
                 {p.row !== undefined ? `:${p.row}` : ''}
               </code>{' '}
-              {p.reason}
+              {printable(p.reason)}
             </li>
           ))}
         </ul>

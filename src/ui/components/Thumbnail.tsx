@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import { faceGroup, GENDER_NAMES, type DatasetItem } from '../../engine/data';
+import { faceGroup, GENDER_NAMES, printable, type DatasetItem } from '../../engine/data';
 import { useThumbnail } from '../hooks/useThumbnail';
 
 /** One image of the grid with its labels drawn: class name, keypoints coloured by face group, age and gender. */
@@ -10,15 +10,15 @@ export const Thumbnail = memo(function Thumbnail({ item, classes }: { item: Data
   const r = Math.max(w, h) / 110;
   const label =
     item.label !== undefined
-      ? (classes?.[item.label] ?? String(item.label))
+      ? printable(classes?.[item.label] ?? String(item.label))
       : item.age !== undefined
         ? `${+item.age.toFixed(1)} y · ${GENDER_NAMES[item.gender!]}`
         : points
           ? `${points.length / 2} points`
           : '';
-  const name = item.path.slice(item.path.lastIndexOf('/') + 1);
+  const name = printable(item.path.slice(item.path.lastIndexOf('/') + 1));
   return (
-    <figure className="thumb" data-testid="thumb" data-path={item.path} title={item.path}>
+    <figure className="thumb" data-testid="thumb" data-path={item.path} title={printable(item.path)}>
       <svg viewBox={`0 0 ${w} ${h}`} preserveAspectRatio="xMidYMid meet" role="img" aria-label={`${name}: ${label}`}>
         {url ? <image href={url} width={w} height={h} data-testid="thumb-image" /> : null}
         {url === null ? (

@@ -11,9 +11,9 @@ export function formatSeconds(s: number): string {
   return `${Math.floor(s / 60)}m ${String(Math.round(s % 60)).padStart(2, '0')}s`;
 }
 
-/** Where the run is: state, phase progress (feature cache, train, val), epoch and ETA. */
+/** Where the run is: state, phase progress (feature cache, train, val, test), epoch and ETA; the test split's score at the end. */
 export function TrainProgress() {
-  const { state, message, stack, progress, eta, epochs, total, notices } = useStudio(
+  const { state, message, stack, progress, eta, epochs, total, notices, test } = useStudio(
     useShallow((s) => ({
       state: s.trainState,
       message: s.trainMessage,
@@ -23,6 +23,7 @@ export function TrainProgress() {
       epochs: s.epochs.length,
       total: s.runConfig?.epochs ?? null,
       notices: s.notices,
+      test: s.testEvaluation,
     })),
   );
   return (
@@ -43,6 +44,12 @@ export function TrainProgress() {
       {eta && (state === 'running' || state === 'paused') ? (
         <span data-testid="train-eta">
           {formatSeconds(eta.elapsedMs / 1000)} elapsed · {formatSeconds(eta.etaMs / 1000)} left
+        </span>
+      ) : null}
+      {test ? (
+        <span data-testid="test-evaluation">
+          test split: {test.n} images
+          {Object.entries(test.metrics).map(([key, value]) => ` · ${key} ${value.toFixed(3)}`)}
         </span>
       ) : null}
       {message ? (

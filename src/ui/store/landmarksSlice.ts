@@ -1,4 +1,5 @@
 import type { StateCreator } from 'zustand';
+import { printable } from '../../engine/data';
 import type { LandmarkMode, LandmarkResult } from '../../engine/landmarks';
 import { landmarksClient } from '../landmarks/landmarksClient';
 import { predictBlob, trainedLabel } from './predictSlice';
@@ -19,6 +20,7 @@ export interface LandmarksSlice {
   landmarksImage: { name: string; url: string } | null;
   landmarksMode: LandmarkMode;
   landmarksResult: LandmarkResult | null;
+  /** Why the image shown gave no landmarks, after its file name. */
   landmarksError: string | null;
   landmarksPointSet: LandmarkPointSet;
   /** Index of the face shown when there are several. */
@@ -73,7 +75,10 @@ export const createLandmarksSlice: StateCreator<StudioState, [], [], LandmarksSl
       const result = await landmarksClient.detect(shown, get().landmarksMode, get().backendPreference);
       if (mine === generation) set({ landmarksStatus: 'ready', landmarksResult: result, landmarksFace: 0 });
     } catch (e) {
-      if (mine === generation) set({ landmarksStatus: 'error', landmarksError: (e as Error).message ?? String(e), landmarksResult: null });
+      if (mine === generation) {
+        const name = printable(get().landmarksImage?.name ?? 'the image');
+        set({ landmarksStatus: 'error', landmarksError: `${name}: ${(e as Error).message ?? String(e)}`, landmarksResult: null });
+      }
     }
   }
   return {

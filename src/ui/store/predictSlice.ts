@@ -1,6 +1,6 @@
 import { transfer } from 'comlink';
 import type { StateCreator } from 'zustand';
-import type { DatasetItem } from '../../engine/data';
+import { printable, type DatasetItem } from '../../engine/data';
 import type { Prediction } from '../../engine/tasks';
 import type { TrainConfig } from '../../engine/train';
 import { errorInfo } from '../errorInfo';
@@ -21,6 +21,7 @@ export interface PredictionView {
 export interface PredictSlice {
   prediction: PredictionView | null;
   predictStatus: 'idle' | 'predicting' | 'error';
+  /** Why the image could not be predicted, after its file name (`cut.jpg: the browser could not decode it`). */
   predictError: string | null;
   /** The stack behind `predictError`, for its details box. */
   predictErrorStack: string | null;
@@ -66,7 +67,7 @@ export const createPredictSlice: StateCreator<StudioState, [], [], PredictSlice>
       set({ prediction: { name: file.name, url: URL.createObjectURL(file), result, truth }, predictStatus: 'idle' });
     } catch (e) {
       const { message, stack } = errorInfo(e);
-      set({ predictStatus: 'error', predictError: message, predictErrorStack: stack });
+      set({ predictStatus: 'error', predictError: `${printable(file.name)}: ${message}`, predictErrorStack: stack });
     }
   },
 

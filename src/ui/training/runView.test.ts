@@ -30,7 +30,7 @@ describe('applyEvents', () => {
     expect(applyEvents(initialRunView, [record(0, { trn_loss: 1 }, Infinity)]).eta).toEqual({ elapsedMs: 1_000, etaMs: Infinity });
   });
 
-  it('keeps epochs in order, the latest samples, and clears progress when the run ends', () => {
+  it('keeps epochs in order, the latest samples, the test split\'s score, and clears progress when the run ends', () => {
     const val = { n: 2, metrics: { accuracy: 1 } };
     const out = applyEvents(initialRunView, [
       { type: 'state', state: 'running' },
@@ -38,9 +38,11 @@ describe('applyEvents', () => {
       { type: 'epoch', epoch: 1, averages: { trn_loss: 0.5 }, val, seconds: 2, best: true },
       { type: 'epoch', epoch: 2, averages: { trn_loss: 0.4 }, val, seconds: 1, best: false },
       { type: 'samples', epoch: 2, best: [], worst: [] },
+      { type: 'test', evaluation: { n: 3, metrics: { accuracy: 2 / 3 } } },
       { type: 'state', state: 'done' },
     ]);
     expect(out.epochs!.map((e) => e.epoch)).toEqual([1, 2]);
+    expect(out.testEvaluation).toEqual({ n: 3, metrics: { accuracy: 2 / 3 } });
     expect(out.samples!.epoch).toBe(2);
     expect(out.trainState).toBe('done');
     expect(out.progress).toBeNull();

@@ -20,6 +20,8 @@ export interface RunView {
   series: Record<string, ReportPoint[]>;
   epochs: EpochSummary[];
   samples: { epoch: number; best: SamplePrediction[]; worst: SamplePrediction[] } | null;
+  /** The test split, scored once after the run's last epoch: its size and metrics. */
+  testEvaluation: Evaluation | null;
   /** Milliseconds of training spent and left, as the last record gave them. */
   eta: { elapsedMs: number; etaMs: number } | null;
   /** What the run told the user besides its state: a restarted backend, a lowered batch size, storage. */
@@ -33,6 +35,7 @@ export const initialRunView: RunView = {
   series: {},
   epochs: [],
   samples: null,
+  testEvaluation: null,
   eta: null,
   notices: [],
 };
@@ -80,6 +83,9 @@ export function applyEvents(view: RunView, events: TrainEvent[]): Partial<RunVie
         out.epochs = (out.epochs ?? view.epochs).filter((summary) => summary.epoch <= e.epoch);
         break;
       }
+      case 'test':
+        out.testEvaluation = e.evaluation;
+        break;
       case 'notice':
         out.notices = [...(out.notices ?? view.notices), e.message];
         break;
