@@ -23,7 +23,8 @@ export { lrFind, steepest, valley, LR_FIND_DEFAULTS, type LrFindOptions, type Lr
 export { GroupOptimizer, type LrGroup } from './groupOptimizer';
 export { splitFrozenPrefix, type FrozenSplit } from './splitFrozenPrefix';
 export { LOSSES, LOSS_NAMES, type LossName } from './losses';
-export { Report } from './report';
+export { Report, RATE_KEY } from './report';
+export { formatRate, roundRate } from './formatRate';
 export type { ReportData, ReportPoint, EpochRow, ReportOptions } from './report';
 export { OPTIMIZER_NAMES } from './types';
 export type { OptimizerName, TrainConfig, TrainState, TrainEvent, TrainListener, SamplePrediction, TrainSplits } from './types';
