@@ -25,6 +25,11 @@ export interface AugmentOptions {
   contrast?: number;
   /** Saturation factor (about each pixel's luma) drawn in [1 − s, 1 + s]. */
   saturation?: number;
+  /**
+   * Scales every amount above but the flip: rotation, brightness, contrast, saturation and the area the crop
+   * leaves out (1 − scale). 1 is the amounts as given, 0 none of them, 2 twice as strong (the studio's slider).
+   */
+  strength?: number;
 }
 
 /** fastai's `aug_transforms` spirit, milder on rotation and crop so a face keeps its points in frame. */
@@ -35,6 +40,7 @@ export const AUGMENT_DEFAULTS: Required<AugmentOptions> = {
   brightness: 0.2,
   contrast: 0.2,
   saturation: 0.2,
+  strength: 1,
 };
 
 /**
@@ -83,11 +89,14 @@ export function drawAugmentations(n: number, options: AugmentOptions, seed: numb
   const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
   const o: Required<AugmentOptions> = { ...AUGMENT_DEFAULTS, ...given };
   const random = mulberry32((Math.imul(seed | 0, 0x9e3779b1) ^ Math.imul(step + 1, 0x85ebca6b)) >>> 0);
-  const factor = (amount: number) => 1 + amount * (2 * random() - 1);
+  const k = Math.max(0, o.strength);
+  const factor = (amount: number) => 1 + amount * k * (2 * random() - 1);
+  // The crop's area range with the part it leaves out scaled by the strength (at least 5% of the image kept).
+  const [areaMin, areaMax] = o.scale.map((a) => Math.min(1, Math.max(0.05, 1 - (1 - a) * k)));
   return Array.from({ length: n }, () => {
     const flipped = random() < o.flip;
-    const theta = (o.rotate * (2 * random() - 1) * Math.PI) / 180;
-    const side = Math.sqrt(o.scale[0] + (o.scale[1] - o.scale[0]) * random());
+    const theta = (o.rotate * k * (2 * random() - 1) * Math.PI) / 180;
+    const side = Math.sqrt(areaMin + (areaMax - areaMin) * random());
     const ox = (1 - side) * random();
     const oy = (1 - side) * random();
     const flip: Mat = flipped ? [-1, 0, 1, 0, 1, 0, 0, 0, 1] : [1, 0, 0, 0, 1, 0, 0, 0, 1];
@@ -125,6 +134,8 @@ export interface Augmented {
   images: tf.Tensor4D;
   /** Each item's points moved with its image (undefined where it had none). */
   points: (number[] | undefined)[];
+  /** Whether each image was mirrored (its 68 points then swapped sides). */
+  flipped: boolean[];
 }
 
 const LUMA = [0.299, 0.587, 0.114];
@@ -159,5 +170,5 @@ export function augment(
     x = x.sub(g).mul(per('saturation')).add(g) as tf.Tensor4D;
     return x.clipByValue(0, 255) as tf.Tensor4D;
   });
-  return { images, points: points.map((p, i) => p && movePoints(p, draws[i])) };
+  return { images, points: points.map((p, i) => p && movePoints(p, draws[i])), flipped: draws.map((d) => d.flipped) };
 }
