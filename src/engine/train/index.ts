@@ -19,6 +19,7 @@ export { weightNorm } from './weightNorm';
 export { fitStep, outputLosses, weightedTotal, trainableVariables, type OutputLoss } from './step';
 export { SCHEDULES, SCHEDULE_NAMES, scheduledLr, cosine, WARMUP_DIV, FINAL_DIV, ONE_CYCLE_WARMUP, COSINE_WARMUP, type ScheduleName } from './schedules';
 export { FINE_TUNE_DEFAULTS, lrGroups, phaseOf, unfreezeForFineTune, type FineTuneOptions } from './fineTune';
+export { showBatch, drawPoints, pointColour, POINT_COLOURS, type ShowBatchOptions, type ShownImage } from './showBatch';
 export { lrFind, steepest, valley, LR_FIND_DEFAULTS, type LrFindOptions, type LrFindResult, type LrPoint } from './lrFind';
 export { GroupOptimizer, type LrGroup } from './groupOptimizer';
 export { splitFrozenPrefix, type FrozenSplit } from './splitFrozenPrefix';
