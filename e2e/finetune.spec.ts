@@ -153,4 +153,9 @@ test('cats-dogs sample: the LR finder, its suggestion taken, fine_tune 1 + 1 epo
     await view.getByRole('button', { name: 'Next batch' }).click();
     await expect(view.getByTestId('show-batch-caption')).toHaveText('batch 2 of epoch 1, augmented');
   });
+
+  await test.step('the finder, fine_tune and show batch ran in the trainer worker: tfjs never loaded on the page', async () => {
+    // tfjs-core keeps its engine on the global object (`_tfengine`) from the moment it is imported.
+    expect(await page.evaluate(() => '_tfengine' in globalThis)).toBe(false);
+  });
 });
