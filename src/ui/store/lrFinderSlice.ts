@@ -45,6 +45,9 @@ export interface LrFinderSlice {
 export const initialLrFinderView: LrFinderView = { status: 'idle', progress: null, points: [], result: null, sweptFor: null, message: null };
 export const initialLrFinderState = { lrFinder: initialLrFinderView, lrTaken: null as LrFinderSlice['lrTaken'] };
 
+/** What a cancelled sweep says. */
+const cancelledAfter = (steps: number) => `Cancelled after ${steps} step${steps === 1 ? '' : 's'}.`;
+
 /** The learning-rate override set to `rate` (undefined: removed, so the proposed rate shows again). */
 function withRate<T extends { learningRate?: number }>(overrides: T, rate: number | undefined): T {
   const { learningRate: _old, ...rest } = overrides;
@@ -58,6 +61,12 @@ export const createLrFinderSlice: StateCreator<StudioState, [], [], LrFinderSlic
    * that arrives after its sweep ended (or from an older sweep) is dropped, and the result's points stand.
    */
   let current = 0;
+  /**
+   * A cancel of the current sweep. It may come before the worker started it (while the run is planned), when
+   * the worker has no sweep to end: the sweep then ends at its first event instead.
+   */
+  let cancelAsked = false;
+  const cancelInWorker = () => trainerWorker.now((api) => api.cancelLrFind()).catch(() => undefined);
   return {
     ...initialLrFinderState,
 
@@ -65,18 +74,24 @@ export const createLrFinderSlice: StateCreator<StudioState, [], [], LrFinderSlic
       const s = get();
       if (s.lrFinder.status === 'running' || s.trainState === 'running' || s.trainState === 'paused') return;
       const sweep = ++current;
+      cancelAsked = false;
       set({ lrFinder: { ...initialLrFinderView, status: 'running', message: 'Preparing…' } });
       const live = () => sweep === current && get().lrFinder.status === 'running';
       try {
         const config = await planRun(get);
+        if (cancelAsked) {
+          update({ status: 'done', result: { suggestion: NaN, steep: NaN, valley: NaN, ended: 'cancelled' }, progress: null, message: cancelledAfter(0) });
+          return;
+        }
         update({ sweptFor: `${config.model.backbone} at ${config.model.inputSize}², ${config.optimizer}, batch ${config.batchSize}`, message: null });
         const onEvent = proxy((e: LrFindEvent) => {
           if (!live()) return;
+          if (cancelAsked) void cancelInWorker();
           if (e.type === 'cache') update({ progress: { phase: 'cache', done: e.done, total: e.total } });
           else set((st) => ({ lrFinder: { ...st.lrFinder, points: [...st.lrFinder.points, e.point], progress: { phase: 'sweep', done: e.index + 1, total: e.total } } }));
         });
         const { points, suggestion, steep, valley, ended } = await trainerWorker.call((api) => api.lrFind(config, onEvent));
-        const said = ended === 'cancelled' ? `Cancelled after ${points.length} step${points.length === 1 ? '' : 's'}.` : null;
+        const said = ended === 'cancelled' ? cancelledAfter(points.length) : null;
         if (sweep === current) update({ status: 'done', points, result: { suggestion, steep, valley, ended }, progress: null, message: said });
       } catch (e) {
         if (sweep !== current) return;
@@ -85,7 +100,11 @@ export const createLrFinderSlice: StateCreator<StudioState, [], [], LrFinderSlic
       }
     },
 
-    cancelLrFind: async () => void (await trainerWorker.now((api) => api.cancelLrFind()).catch(() => undefined)),
+    async cancelLrFind() {
+      if (get().lrFinder.status !== 'running') return;
+      cancelAsked = true;
+      await cancelInWorker();
+    },
 
     useSuggestedLr() {
       const { lrFinder, hyperOverrides } = get();
