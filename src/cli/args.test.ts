@@ -56,6 +56,15 @@ describe('parseCommandArgs', () => {
     expect(r.stderr).toMatch(/^--size is now --input-size\nusage: transfer-studio /);
   });
 
+  it.each([
+    ['--augment-strength', '2', '--augment-strength goes with --augment'],
+    ['--lr-ratio', '10', '--freeze-epochs, --unfreeze-from, --train-bn and --lr-ratio go with --fine-tune'],
+  ])("refuses train's %s without the option it tunes, before reading the data", (flag, value, said) => {
+    const r = cli('train', '--data', 'no-such.zip', flag, value);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^${said.replace(/[-.]/g, '\\$&')}\nusage: transfer-studio train `));
+  });
+
   it('still says what is wrong when the flag is unknown, and where the options are listed', () => {
     const r = cli('evaluate', '--modle', 'x');
     expect(r.code).toBe(2);

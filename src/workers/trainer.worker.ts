@@ -42,17 +42,24 @@ import {
 } from '../engine/models';
 import { TASKS, type Prediction, type TaskContext, type TaskName } from '../engine/tasks';
 import {
+  fitBatchSizeToDevice,
   idbFeatureStore,
   idbRunStore,
+  lrFind,
+  LR_FIND_DEFAULTS,
   memoryFeatureStore,
   planTraining,
   predictImage,
   runTraining,
+  showBatch,
   spillingFeatureStore,
   trainingSplits,
   type RunningTraining,
 } from '../engine/train';
-import type { Checkpoint, Report, ReportData, TrainConfig, TrainingChoices, TrainListener } from '../engine/train';
+import type { Checkpoint, LrFindResult, LrPoint, Report, ShownImage, ReportData, TrainConfig, TrainingChoices, TrainListener } from '../engine/train';
+
+/** What the learning-rate finder tells the page as it sweeps: the feature cache built first, then each step. */
+export type LrFindEvent = { type: 'cache'; done: number; total: number } | { type: 'point'; point: LrPoint; index: number; total: number };
 
 /** What the user gave: a zip (dropped, picked or a fetched sample) or a dropped folder's files. */
 export type DatasetSource =
@@ -93,6 +100,8 @@ let weights: WeightsInfo = RANDOM_INIT;
 /** What the model was trained for (by a run here, or in the saved project it came from): a download says it. */
 let trained: SaveModelInfo | null = null;
 let training: RunningTraining | null = null;
+/** The learning-rate sweep going on: `cancel` ends it at its next step. */
+let sweep: { cancelled: boolean } | null = null;
 /** The Report of the last run, once it is over (`report`). */
 let finished: Report | null = null;
 /** The last run's checkpoints and trained model, in IndexedDB: written here, read back after a reload. */
@@ -338,6 +347,48 @@ const api = {
     }
     await keepTrained(notice);
     await delivered;
+  },
+  /**
+   * fastai's learning-rate finder (`lrFind`) on the model the tree shows and the open dataset's train split, with
+   * `config` as `plan` made it (the batch size lowered to what the device binds, as a run would); the model keeps
+   * its weights. Events to `onEvent`; `cancelLrFind` ends it early (its points so far, `ended: 'cancelled'`).
+   */
+  async lrFind(config: TrainConfig, onEvent: (e: LrFindEvent) => void): Promise<LrFindResult> {
+    if (training) throw new Error('a run is training: find the learning rate before or after it');
+    const { archive, index } = await openedDataset();
+    const model = current();
+    const { batchSize } = fitBatchSizeToDevice(model, config.batchSize);
+    const { steps } = LR_FIND_DEFAULTS;
+    const run = (sweep = { cancelled: false });
+    try {
+      return await lrFind(
+        model,
+        { archive, decoder: bitmapDecoder, splits: { train: trainingSplits(index).train, val: [] } },
+        { ...config, batchSize },
+        {
+          steps,
+          cancelled: () => run.cancelled,
+          onCacheProgress: (done, total) => onEvent({ type: 'cache', done, total }),
+          onPoint: (point, i) => onEvent({ type: 'point', point, index: i, total: steps }),
+        },
+      );
+    } finally {
+      if (sweep === run) sweep = null;
+    }
+  },
+  /** Ends the learning-rate sweep going on, if any, before its next step. */
+  cancelLrFind(): void {
+    if (sweep) sweep.cancelled = true;
+  },
+  /**
+   * fastai's `show_batch`: batch `step` of the run `config` plans, as its first epoch will see it (shuffle and
+   * augmentation), as `side`-pixel RGBA thumbnails with the keypoints drawn in (their buffers handed over).
+   */
+  async showBatch(config: TrainConfig, step: number, side: number): Promise<ShownImage[]> {
+    const { archive, index } = await openedDataset();
+    const { batchSize } = model ? fitBatchSizeToDevice(model, config.batchSize) : config;
+    const shown = await showBatch(archive, bitmapDecoder, trainingSplits(index).train, { batchSize, seed: config.seed, augment: config.augment, step, side });
+    return transfer(shown, shown.map((s) => s.rgba.buffer as ArrayBuffer));
   },
   /** The newest checkpoint saved in IndexedDB, without its weights; null when there is none. */
   async lastCheckpoint(): Promise<CheckpointSummary | null> {

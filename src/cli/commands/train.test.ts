@@ -40,12 +40,12 @@ describe('transfer-studio train → predict → evaluate', () => {
     it('prints Report lines, the epoch averages and a final JSON line of val and test metrics', () => {
       expect(trained.stderr).not.toMatch(/Error/);
       expect(trained.code).toBe(0);
-      const records = trained.lines.filter((l) => /^EPOCH: 0\.\d{3}  trn_loss: \d+\.\d{3}  lr: \d+\.\d{3}  \(\d+\.\d{2}s - \d+\.\d{2}s remaining\)$/.test(l));
+      const records = trained.lines.filter((l) => /^EPOCH: 0\.\d{3}  trn_loss: \d+\.\d{3}  lr: \d(\.\d+)?e-\d+  \(\d+\.\d{2}s - \d+\.\d{2}s remaining\)$/.test(l));
       // 240 training images (the seeded 80% of 300) at the batch size planTraining proposes for them, one step per batch.
       const batch = proposedHyperparameters('classification', 'mobilenet_v3', 240).batchSize;
       expect(trained.stderr).toContain(`adam lr 0.001, batch ${batch}, 1 epochs`);
       expect(records).toHaveLength(240 / batch - 1);
-      expect(trained.lines).toContainEqual(expect.stringMatching(/^EPOCH: 1\.000  trn_loss: \d\.\d{3}  lr: 0\.001  val_loss: \d\.\d{3}  val_accuracy: \d\.\d{3}  \(/));
+      expect(trained.lines).toContainEqual(expect.stringMatching(/^EPOCH: 1\.000  trn_loss: \d\.\d{3}  lr: 1e-3  val_loss: \d\.\d{3}  val_accuracy: \d\.\d{3}  \(/));
       expect(summary).toMatchObject({ task: 'classification', model: 'mobilenet_v3+binary', bestEpoch: 1, val: { n: 60 }, test: { n: 100 } });
       expect(summary.test.accuracy).toBeGreaterThanOrEqual(0);
       expect(summary.test.accuracy).toBeLessThanOrEqual(1);

@@ -62,12 +62,14 @@ const OPTIONS = {
   'freeze-epochs': { type: 'string', value: 'N', help: 'with --fine-tune: epochs of the head-only phase', defaultText: String(FINE_TUNE_DEFAULTS.freezeEpochs) },
   'unfreeze-from': { type: 'string', value: 'PATH', help: 'with --fine-tune: unfreeze the trunk from this module on (layer4, expanded_conv_12)', defaultText: 'the whole trunk' },
   'train-bn': { type: 'boolean', default: false, help: "with --fine-tune: the trunk's BatchNorm layers train in phase 2 (else they keep their statistics)" },
+  'lr-ratio': { type: 'string', value: 'X', help: "with --fine-tune: the head's rate over the first unfrozen group's (fastai's slice(lr/100, lr) is 100)", defaultText: String(FINE_TUNE_DEFAULTS.lrRatio) },
   'no-cache': { type: 'boolean', default: false, help: 'run the frozen prefix every step instead of caching its features' },
   augment: {
     type: 'boolean',
     default: false,
     help: `augment train images, seeded (flip ${AUGMENT_DEFAULTS.flip}, crop area ${AUGMENT_DEFAULTS.scale.join('–')}, rotation ±${AUGMENT_DEFAULTS.rotate}°, brightness/contrast/saturation ±${AUGMENT_DEFAULTS.brightness}); keypoints move with the image; no feature cache (the frozen prefix runs every step)`,
   },
+  'augment-strength': { type: 'string', value: 'X', help: 'with --augment: scales rotation, crop and colour amounts (0 none of them, 2 twice)', defaultText: String(AUGMENT_DEFAULTS.strength) },
   out: { type: 'string', value: 'DIR', help: 'write model.json, weights.bin and studio.json there' },
   backend: COMMON_OPTIONS.backend,
 } satisfies CommandOptions;
@@ -105,15 +107,19 @@ export async function trainCommand(argv: string[]): Promise<number> {
     ...(values.lr !== undefined && { learningRate: numberOption('--lr', values.lr, { min: Number.MIN_VALUE }, USAGE) }),
     ...(values.seed !== undefined && { seed: numberOption('--seed', values.seed, { integer: true, min: 0 }, USAGE) }),
     ...(values.schedule !== undefined && { schedule: values.schedule as ScheduleName }),
-    ...(values.augment && { augment: {} }),
+    ...(values.augment && {
+      augment: values['augment-strength'] === undefined ? {} : { strength: numberOption('--augment-strength', values['augment-strength'], { min: 0 }, USAGE) },
+    }),
   };
-  const tuning = values['freeze-epochs'] !== undefined || values['unfreeze-from'] !== undefined || values['train-bn'];
-  if (tuning && !values['fine-tune']) throw usage('--freeze-epochs, --unfreeze-from and --train-bn go with --fine-tune');
+  if (values['augment-strength'] !== undefined && !values.augment) throw usage('--augment-strength goes with --augment');
+  const tuning = values['freeze-epochs'] !== undefined || values['unfreeze-from'] !== undefined || values['train-bn'] || values['lr-ratio'] !== undefined;
+  if (tuning && !values['fine-tune']) throw usage('--freeze-epochs, --unfreeze-from, --train-bn and --lr-ratio go with --fine-tune');
   if (values['fine-tune']) {
     choices.fineTune = {
       freezeEpochs: values['freeze-epochs'] === undefined ? FINE_TUNE_DEFAULTS.freezeEpochs : numberOption('--freeze-epochs', values['freeze-epochs'], { integer: true, min: 0 }, USAGE),
       ...(values['unfreeze-from'] !== undefined && { unfreezeFrom: values['unfreeze-from'] }),
       ...(values['train-bn'] && { trainBn: true }),
+      ...(values['lr-ratio'] !== undefined && { lrRatio: numberOption('--lr-ratio', values['lr-ratio'], { min: 1 }, USAGE) }),
     };
   }
 
@@ -140,7 +146,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
         `${archive.name}: ${config.task}, train ${splits.train.length}, val ${splits.val.length}` +
           `${splits.valFrom === 'train' ? ` (seeded ${Math.round(DEFAULT_SPLIT_OPTIONS.valFraction * 100)}% of train)` : ''}` +
           `${splits.test.length ? `, test ${splits.test.length}` : ''}; ${model.name} at ${modelConfig.inputSize}² on ${tf.getBackend()}; ` +
-          `${config.optimizer} lr ${config.learningRate}${config.schedule ? ` ${config.schedule}` : ''}, batch ${config.batchSize}, ${config.epochs} epochs${config.augment ? ', augmented' : ''}${config.ctx.classWeights ? `; class weights ${formatClassWeights(config.ctx.classes!, config.ctx.classWeights)}` : ''}; weights: ${formatWeightsInfo(first.weights)}\n`,
+          `${config.optimizer} lr ${config.learningRate}${config.schedule ? ` ${config.schedule}` : ''}, batch ${config.batchSize}, ${config.epochs} epochs${config.augment ? `, augmented${config.augment.strength === undefined ? '' : ` (strength ${config.augment.strength})`}` : ''}${config.ctx.classWeights ? `; class weights ${formatClassWeights(config.ctx.classes!, config.ctx.classWeights)}` : ''}; weights: ${formatWeightsInfo(first.weights)}\n`,
       );
       const writer = reportWriter(process.stdout);
       const onEvent = (e: TrainEvent) => {

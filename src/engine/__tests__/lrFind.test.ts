@@ -55,4 +55,26 @@ describe('lrFind', () => {
     const best = Math.min(...result.points.map((p) => p.loss));
     expect(!Number.isFinite(last.loss) || last.loss > 4 * best).toBe(true);
   });
+
+  it('ends where it is when cancelled: the points so far, NaN suggestions before a curve, weights and tensors as they were', async () => {
+    const { data, config, close } = await smallRun('classification', 'resnet18', 32, { nTrain: 8, nVal: 0 }, { batchSize: 4 });
+    const model = buildModel(config.model);
+    const before = await allWeights(model);
+    const tensors = tf.memory().numTensors;
+    let cacheEvents = 0;
+    let steps = 0;
+    // Cancelled after its third step; the feature cache is built first, with progress.
+    const three = await lrFind(model, data, config, { onCacheProgress: () => cacheEvents++, onPoint: () => steps++, cancelled: () => steps >= 3 });
+    const none = await lrFind(model, data, config, { cancelled: () => true });
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect((await allWeights(model)).every((w, i) => w.every((v, j) => v === before[i][j]))).toBe(true);
+    model.dispose();
+    await close();
+    expect(cacheEvents).toBeGreaterThan(0);
+    expect(three.ended).toBe('cancelled');
+    expect(three.points).toHaveLength(3);
+    expect(none.ended).toBe('cancelled');
+    expect(none.points).toEqual([]);
+    expect([none.suggestion, none.steep, none.valley].every(Number.isNaN)).toBe(true);
+  });
 });

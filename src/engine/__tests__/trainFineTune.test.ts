@@ -15,10 +15,14 @@ describe('schedules and fine_tune in fit', () => {
   beforeAll(() => useBackend('wasm'));
   afterAll(() => tf.disposeVariables());
 
-  it("records each batch's lr, as one-cycle sets it", async () => {
+  it("records each batch's lr, as one-cycle sets it, and carries it on the record events", async () => {
     const { data, config, close } = await smallRun('classification', 'resnet18', 32, { nTrain: 8, nVal: 2 }, { batchSize: 2, epochs: 2, schedule: 'one-cycle' });
     const model = buildModel(config.model);
-    const { report } = await fit(model, data, config).done;
+    const events: TrainEvent[] = [];
+    const { report } = await fit(model, data, config, { onEvent: (e) => events.push(e) }).done;
+    const batchRecords = events.flatMap((e) => (e.type === 'record' && 'trn_loss' in e.values ? [e] : []));
+    expect(batchRecords.map((e) => ({ pos: e.pos, value: e.values.lr }))).toEqual(report.records('lr'));
+    expect(batchRecords[0].line).toMatch(/ lr: \d(\.\d+)?e-\d+ /);
     model.dispose();
     await close();
     const lrs = report.records('lr');

@@ -8,7 +8,7 @@ export { sameModel } from './sameModel';
 export { freeze, unfreeze, applyFreezeOps, type FreezeOp } from './freeze';
 export { walkTree, findModule, type ModuleNode } from './moduleTree';
 export { formatModulePath, modulePath, isWithin, ancestorPaths } from './modulePath';
-export { listBackbones } from './listBackbones';
+export { listBackbones, type BackboneInfo } from './listBackbones';
 export * from './weights';
 export {
   saveModel,

@@ -7,6 +7,8 @@ export interface BackboneInfo {
   title: string;
   inputSize: number;
   presets: PresetName[];
+  /** The modules a preset puts on the trunk (its pooling and head): not part of the trunk fine_tune unfreezes. */
+  headModules: string[];
 }
 
 /** What the UI and the CLI offer. */
@@ -16,5 +18,6 @@ export function listBackbones(): BackboneInfo[] {
     title: spec.title,
     inputSize: spec.inputSize,
     presets: presetsFor(spec),
+    headModules: [spec.poolModule, spec.headModule],
   }));
 }

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { openDataset } from '../../cli/node/openDataset';
 import { sharpDecoder } from '../../cli/node/sharpDecoder';
 import { scanDataset, type DatasetItem } from '../data';
-import { augment, FLIP_68, type AugmentOptions } from './augment';
+import { augment, drawAugmentations, FLIP_68, type AugmentOptions } from './augment';
 import { loadPixels } from './batches';
 
 const SHARED = new URL('../../../../shared/datasets/', import.meta.url).pathname;
@@ -84,5 +84,19 @@ describe('augment', () => {
     const out = augment(pixels, [item.points], {}, 1, 1);
     expect(out.points).toEqual([undefined]);
     tf.dispose([pixels, out.images]);
+  });
+
+  it('scales every amount but the flip by strength: 0 is none, 1 the defaults, 2 twice the rotation', () => {
+    const identity = [1, 0, 0, 0, 1, 0, 0, 0, 1];
+    for (const d of drawAugmentations(20, { flip: 0, strength: 0 }, 3, 0)) {
+      d.matrix.forEach((v, i) => expect(v).toBeCloseTo(identity[i], 12));
+      expect([d.brightness, d.contrast, d.saturation]).toEqual([1, 1, 1]);
+    }
+    expect(drawAugmentations(8, { strength: 1 }, 3, 4)).toEqual(drawAugmentations(8, {}, 3, 4));
+    // Unflipped, the matrix is crop·rotation: its angle is the rotation drawn.
+    const angles = (strength: number) => drawAugmentations(400, { flip: 0, strength }, 3, 1).map((d) => Math.abs((Math.atan2(d.matrix[3], d.matrix[0]) * 180) / Math.PI));
+    expect(Math.max(...angles(1))).toBeLessThanOrEqual(10);
+    expect(Math.max(...angles(2))).toBeGreaterThan(10);
+    expect(Math.max(...angles(2))).toBeLessThanOrEqual(20);
   });
 });

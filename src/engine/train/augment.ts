@@ -10,32 +10,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { mulberry32 } from '../data';
+import { AUGMENT_DEFAULTS, type AugmentOptions } from './augmentOptions';
 
-/** What to augment; JSON (`TrainConfig.augment`). A field left out takes `AUGMENT_DEFAULTS`; 0 turns it off. */
-export interface AugmentOptions {
-  /** Probability of a horizontal flip. */
-  flip?: number;
-  /** Random resized crop: the crop's area as a fraction of the image, drawn in [min, max]; square, resized back. */
-  scale?: [number, number];
-  /** Largest rotation either way, in degrees, about the image centre. */
-  rotate?: number;
-  /** Brightness factor drawn in [1 − b, 1 + b]. */
-  brightness?: number;
-  /** Contrast factor (about the image's mean grey) drawn in [1 − c, 1 + c]. */
-  contrast?: number;
-  /** Saturation factor (about each pixel's luma) drawn in [1 − s, 1 + s]. */
-  saturation?: number;
-}
-
-/** fastai's `aug_transforms` spirit, milder on rotation and crop so a face keeps its points in frame. */
-export const AUGMENT_DEFAULTS: Required<AugmentOptions> = {
-  flip: 0.5,
-  scale: [0.75, 1],
-  rotate: 10,
-  brightness: 0.2,
-  contrast: 0.2,
-  saturation: 0.2,
-};
+export { AUGMENT_DEFAULTS, type AugmentOptions };
 
 /**
  * The 68-point (iBUG 300-W) mirror: after a horizontal flip, point i is the original's point `FLIP_68[i]`
@@ -83,11 +60,14 @@ export function drawAugmentations(n: number, options: AugmentOptions, seed: numb
   const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
   const o: Required<AugmentOptions> = { ...AUGMENT_DEFAULTS, ...given };
   const random = mulberry32((Math.imul(seed | 0, 0x9e3779b1) ^ Math.imul(step + 1, 0x85ebca6b)) >>> 0);
-  const factor = (amount: number) => 1 + amount * (2 * random() - 1);
+  const k = Math.max(0, o.strength);
+  const factor = (amount: number) => 1 + amount * k * (2 * random() - 1);
+  // The crop's area range with the part it leaves out scaled by the strength (at least 5% of the image kept).
+  const [areaMin, areaMax] = o.scale.map((a) => Math.min(1, Math.max(0.05, 1 - (1 - a) * k)));
   return Array.from({ length: n }, () => {
     const flipped = random() < o.flip;
-    const theta = (o.rotate * (2 * random() - 1) * Math.PI) / 180;
-    const side = Math.sqrt(o.scale[0] + (o.scale[1] - o.scale[0]) * random());
+    const theta = (o.rotate * k * (2 * random() - 1) * Math.PI) / 180;
+    const side = Math.sqrt(areaMin + (areaMax - areaMin) * random());
     const ox = (1 - side) * random();
     const oy = (1 - side) * random();
     const flip: Mat = flipped ? [-1, 0, 1, 0, 1, 0, 0, 0, 1] : [1, 0, 0, 0, 1, 0, 0, 0, 1];
@@ -125,6 +105,8 @@ export interface Augmented {
   images: tf.Tensor4D;
   /** Each item's points moved with its image (undefined where it had none). */
   points: (number[] | undefined)[];
+  /** Whether each image was mirrored (its 68 points then swapped sides). */
+  flipped: boolean[];
 }
 
 const LUMA = [0.299, 0.587, 0.114];
@@ -159,5 +141,5 @@ export function augment(
     x = x.sub(g).mul(per('saturation')).add(g) as tf.Tensor4D;
     return x.clipByValue(0, 255) as tf.Tensor4D;
   });
-  return { images, points: points.map((p, i) => p && movePoints(p, draws[i])) };
+  return { images, points: points.map((p, i) => p && movePoints(p, draws[i])), flipped: draws.map((d) => d.flipped) };
 }

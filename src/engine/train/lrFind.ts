@@ -41,6 +41,8 @@ export interface LrFindOptions {
   featurePrecision?: FeaturePrecision;
   /** After each step, with the points so far. */
   onPoint?: (point: LrPoint, index: number) => void;
+  /** While the feature cache is built for the sweep's images, before its first step. */
+  onCacheProgress?: (done: number, total: number) => void;
   /** Checked before each step: true ends the sweep where it is. */
   cancelled?: () => boolean;
 }
@@ -59,7 +61,7 @@ export interface LrFindResult {
   points: LrPoint[];
   /** Why the sweep ended: all its steps, the loss blowing up, or a cancel. */
   ended: 'done' | 'diverged' | 'cancelled';
-  /** fastai's `valley`: the suggestion to take. */
+  /** fastai's `valley`: the suggestion to take (NaN, as `steep` and `valley`, for a sweep cancelled before 2 points). */
   suggestion: number;
   steep: number;
   valley: number;
@@ -134,6 +136,7 @@ export async function lrFind(model: tf.LayersModel, data: TrainData, config: Tra
       precision: opts.featurePrecision ?? 'float16',
       batchSize: config.batchSize,
       cancelled: opts.cancelled,
+      onCacheProgress: opts.onCacheProgress,
     });
     let avg = 0;
     let best = Infinity;
@@ -173,6 +176,8 @@ export async function lrFind(model: tf.LayersModel, data: TrainData, config: Tra
   const finite = points.filter((p) => Number.isFinite(p.loss));
   // fastai's skip_end: the last points are where the loss blows up.
   const curve = finite.length > 10 ? finite.slice(0, -5) : finite;
+  // Cancelled before there was a curve: nothing to suggest, and nothing went wrong.
+  if (curve.length < 2 && ended === 'cancelled') return { points, ended, suggestion: NaN, steep: NaN, valley: NaN };
   if (curve.length < 2) throw new Error(`the loss was not finite from the first steps (lr ${opts.start}): nothing to suggest`);
   const s = steepest(curve);
   const v = valley(curve);

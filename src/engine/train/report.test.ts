@@ -76,6 +76,15 @@ describe('Report', () => {
     );
   });
 
+  it('prints the learning rate with significant digits, where 3 decimals would print 0.000', () => {
+    const clock = fakeClock();
+    const report = new Report(1, { now: clock.now });
+    clock.advance(1_000);
+    expect(report.record(0.5, { trn_loss: 0.5, lr: 4e-5 })).toBe('EPOCH: 0.500  trn_loss: 0.500  lr: 4e-5  (1.00s - 1.00s remaining)');
+    expect(report.record(1, { trn_loss: 0.5, lr: 3.1623e-3 })).toContain('lr: 3.16e-3');
+    expect(report.epochLine(1)).toContain('lr: 1.6e-3');
+  });
+
   it('uses the precision option for metric values but not for pos or times', () => {
     const clock = fakeClock();
     const report = new Report(4, { now: clock.now, precision: 5 });

@@ -3,6 +3,7 @@
  * print: `record` and `epochLine` return the text, the CLI writes it and the charts read `records` and
  * `epochTable`.
  */
+import { formatRate } from './formatRate';
 
 /** One recorded value: `pos` is the fractional epoch it was recorded at. */
 export interface ReportPoint {
@@ -40,6 +41,9 @@ export interface ReportData {
   /** In first-recorded order; `pos[i]` goes with `values[i]`. */
   metrics: { key: string; pos: number[]; values: (number | null)[] }[];
 }
+
+/** The Report key of the learning rate (the recorder's): printed with significant digits, not `precision` decimals. */
+export const RATE_KEY = 'lr';
 
 // Positions are sums like `epoch + (batch + 1) / numBatches`; a last batch that comes out as 2.9999999999999996
 // still belongs to epoch 3.
@@ -200,7 +204,7 @@ export class Report {
   private line(pos: number, values: Record<string, number>): string {
     const { elapsedMs, etaMs } = this.times(pos);
     const [elapsed, remaining] = [elapsedMs / 1000, etaMs / 1000];
-    const metrics = Object.entries(values).map(([k, v]) => `${k}: ${formatFixed(v, this.precision)}`);
+    const metrics = Object.entries(values).map(([k, v]) => `${k}: ${k === RATE_KEY ? formatRate(v) : formatFixed(v, this.precision)}`);
     return [
       `EPOCH: ${formatFixed(pos, 3)}`,
       ...metrics,

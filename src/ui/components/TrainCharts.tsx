@@ -1,7 +1,8 @@
 import { useDeferredValue, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useStudio } from '../store';
-import { chartLines, chartMetrics } from '../training/chartSeries';
+import { formatRate, RATE_KEY } from '../../engine/train';
+import { chartLines, chartMetrics, phaseBoundaries, rateLines, PHASE_KEY } from '../training/chartSeries';
 import { MetricChart } from './MetricChart';
 
 /**
@@ -27,6 +28,8 @@ export function TrainCharts() {
   const [smoothing, setSmoothing] = useState(0);
   const metric = metrics.includes(chosen) ? chosen : (metrics[0] ?? 'loss');
   const lines = useMemo(() => chartLines(metric, series, epochs, { smoothing, log }), [metric, series, epochs, smoothing, log]);
+  const rates = useMemo(() => rateLines(series, epochs), [series, epochs]);
+  const boundaries = useMemo(() => phaseBoundaries(series), [series]);
   if (!visible) return null;
   return (
     <section className="panel charts" aria-label="Charts">
@@ -52,7 +55,13 @@ export function TrainCharts() {
           <output>{smoothing.toFixed(2)}</output>
         </label>
       </header>
-      <MetricChart metric={metric} lines={lines} epochs={total} log={log} />
+      <MetricChart metric={metric} lines={lines} epochs={total} log={log} boundaries={boundaries} />
+      {rates.length ? (
+        <>
+          <h3 className="chart-title">Learning rate</h3>
+          <MetricChart metric={RATE_KEY} lines={rates} epochs={total} log={false} boundaries={boundaries} />
+        </>
+      ) : null}
       <EpochTable />
     </section>
   );
@@ -61,7 +70,8 @@ export function TrainCharts() {
 /** Epoch means and val metrics, one row per finished epoch; the best epoch marked. */
 function EpochTable() {
   const epochs = useStudio((s) => s.epochs);
-  const keys = [...new Set(epochs.flatMap((e) => Object.keys(e.averages)))];
+  // The phase marker is a position, not a quantity to average.
+  const keys = [...new Set(epochs.flatMap((e) => Object.keys(e.averages)))].filter((k) => k !== PHASE_KEY);
   if (!epochs.length) return null;
   return (
     <table className="epoch-table" data-testid="epoch-table">
@@ -82,7 +92,7 @@ function EpochTable() {
               {e.best ? ' ★' : ''}
             </td>
             {keys.map((k) => (
-              <td key={k}>{e.averages[k]?.toFixed(3) ?? ''}</td>
+              <td key={k}>{e.averages[k] === undefined ? '' : k === RATE_KEY ? formatRate(e.averages[k]) : e.averages[k].toFixed(3)}</td>
             ))}
             <td>{e.seconds.toFixed(1)}</td>
           </tr>

@@ -6,7 +6,8 @@ export function TrainControls() {
   const { state, canStart, start, pause, resume, stop, resumable, canContinue, continueRun } = useStudio(
     useShallow((s) => ({
       state: s.trainState,
-      canStart: s.datasetStatus === 'ready' && !!s.datasetReport?.task && s.modelStatus === 'ready',
+      // The learning-rate finder uses the model while it sweeps.
+      canStart: s.datasetStatus === 'ready' && !!s.datasetReport?.task && s.modelStatus === 'ready' && s.lrFinder.status !== 'running',
       start: s.startTraining,
       pause: s.pauseTraining,
       resume: s.resumeTraining,

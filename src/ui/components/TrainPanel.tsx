@@ -2,7 +2,10 @@ import { useShallow } from 'zustand/react/shallow';
 import { useStudio } from '../store';
 import { taskNameOf } from '../training/hyperParams';
 import { DownloadModel } from './DownloadModel';
+import { FineTuneOptions } from './FineTuneOptions';
 import { HyperParams } from './HyperParams';
+import { LrFinder } from './LrFinder';
+import { ShowBatch } from './ShowBatch';
 import { TrainControls } from './TrainControls';
 import { TrainProgress } from './TrainProgress';
 
@@ -27,6 +30,9 @@ export function TrainPanel() {
         <DownloadModel />
       </header>
       <HyperParams />
+      <FineTuneOptions />
+      <LrFinder />
+      <ShowBatch />
       <TrainControls />
       <TrainProgress />
     </section>

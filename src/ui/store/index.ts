@@ -2,13 +2,15 @@ import { create } from 'zustand';
 import { createBackendSlice, type BackendSlice } from './backendSlice';
 import { createDatasetSlice, type DatasetSlice } from './datasetSlice';
 import { createLandmarksSlice, type LandmarksSlice } from './landmarksSlice';
+import { createLrFinderSlice, type LrFinderSlice } from './lrFinderSlice';
+import { createShowBatchSlice, type ShowBatchSlice } from './showBatchSlice';
 import { createModelSlice, type ModelSlice } from './modelSlice';
 import { createPredictSlice, type PredictSlice } from './predictSlice';
 import { createTrainingSlice, type TrainingSlice } from './trainingSlice';
 import { createUiSlice, type UiSlice } from './uiSlice';
 
 /** The studio's one store: plain data (no tensors, workers or proxies) and the actions that change it. */
-export type StudioState = BackendSlice & ModelSlice & UiSlice & DatasetSlice & TrainingSlice & PredictSlice & LandmarksSlice;
+export type StudioState = BackendSlice & ModelSlice & UiSlice & DatasetSlice & TrainingSlice & PredictSlice & LandmarksSlice & LrFinderSlice & ShowBatchSlice;
 
 export const useStudio = create<StudioState>()((...a) => ({
   ...createBackendSlice(...a),
@@ -18,6 +20,8 @@ export const useStudio = create<StudioState>()((...a) => ({
   ...createTrainingSlice(...a),
   ...createPredictSlice(...a),
   ...createLandmarksSlice(...a),
+  ...createLrFinderSlice(...a),
+  ...createShowBatchSlice(...a),
 }));
 
 /** Back to a blank studio (tests). */
@@ -30,4 +34,6 @@ export function resetStudio(): void {
   s.resetTraining();
   s.resetPredict();
   s.resetLandmarks();
+  s.resetLrFinder();
+  s.resetShowBatch();
 }

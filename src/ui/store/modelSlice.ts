@@ -10,7 +10,7 @@ import type { StudioState } from './index';
 
 /** What the worker offers: backbones (with their presets) and all preset names. */
 export interface Catalog {
-  backbones: { name: BackboneName; title: string; inputSize: number; presets: PresetName[] }[];
+  backbones: { name: BackboneName; title: string; inputSize: number; presets: PresetName[]; headModules: string[] }[];
   presets: PresetName[];
 }
 

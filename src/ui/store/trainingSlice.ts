@@ -8,6 +8,7 @@ import { epochsOf } from '../training/checkpointView';
 import { seriesOf, type DatasetRef, type SavedProject } from '../persistence/project';
 import { eventBuffer } from '../training/eventBuffer';
 import { hyperParams, taskNameOf, type HyperParams } from '../training/hyperParams';
+import { planRun } from '../training/planRun';
 import { applyEvents, initialRunView, type RunView } from '../training/runView';
 import { trainerWorker, WorkerRestarted } from '../trainerWorkerClient';
 import { datasetSample, datasetSource, type SampleName } from './datasetSlice';
@@ -142,7 +143,6 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
       const s = get();
       const report = s.datasetReport;
       if (s.trainState === 'running' || s.trainState === 'paused' || s.datasetStatus !== 'ready' || !report?.task || !s.modelConfig) return;
-      const hyper = hyperParams(taskNameOf(report.task), s.hyperOverrides);
       set({ ...initialRunView, trainState: 'running', trainMessage: 'Preparing…', runConfig: null, restored: false, trained: false, trainErrorStack: null, resumable: null });
       let config: TrainConfig;
       try {
@@ -153,14 +153,7 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
             notice(`Could not save the project (${message(e)}): training goes on, but a reload will not bring it back.`),
           );
         }
-        const model = get().modelConfig!;
-        const { backbone, inputSize, freezeOps, weights } = model;
-        const planned = await trainerWorker.call((api) => api.plan({ backbone, inputSize, freezeOps, weights, ...hyper }));
-        if (model.preset !== planned.model.preset || model.numClasses !== planned.model.numClasses) {
-          await get().chooseModel(model.backbone, planned.model.preset, { numClasses: planned.model.numClasses, inputSize: model.inputSize });
-        }
-        if (get().modelStatus !== 'ready') throw new Error(get().modelError ?? 'the model could not be built');
-        config = { ...planned, model: get().modelConfig! };
+        config = await planRun(get);
       } catch (e) {
         const { message: text, stack } = errorInfo(e);
         set({ trainState: 'failed', trainMessage: text, trainErrorStack: stack, progress: null });

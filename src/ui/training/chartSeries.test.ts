@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chartLines, chartMetrics, chartRows, smooth, yAxisOf } from './chartSeries';
+import { chartLines, chartMetrics, chartRows, phaseBoundaries, rateLines, smooth, yAxisOf } from './chartSeries';
 
 const pts = (values: number[], step = 0.25) => values.map((value, i) => ({ pos: (i + 1) * step, value }));
 const epoch = (n: number, averages: Record<string, number>) => ({ epoch: n, averages, val: { n: 1, metrics: {} }, seconds: 1, best: false });
@@ -7,6 +7,29 @@ const epoch = (n: number, averages: Record<string, number>) => ({ epoch: n, aver
 describe('chartMetrics', () => {
   it('names each metric once, without its trn_/val_ prefix', () => {
     expect(chartMetrics(['trn_loss', 'trn_age_loss', 'val_loss', 'val_accuracy'])).toEqual(['loss', 'age_loss', 'accuracy']);
+  });
+
+  it('leaves out keys of no split: the learning rate and the phase marker have charts of their own', () => {
+    expect(chartMetrics(['trn_loss', 'lr', 'phase', 'val_loss'])).toEqual(['loss']);
+  });
+});
+
+describe('phaseBoundaries', () => {
+  it("is where fine_tune's phase 2 starts, and nothing for a one-phase run", () => {
+    expect(phaseBoundaries({ trn_loss: pts([1, 1]), phase: [{ pos: 2, value: 2 }] })).toEqual([2]);
+    expect(phaseBoundaries({ trn_loss: pts([1, 1]) })).toEqual([]);
+  });
+});
+
+describe('rateLines', () => {
+  it("gives each batch's rate and the epoch means, none before the first record", () => {
+    const lr = [{ pos: 0.5, value: 1e-4 }, { pos: 1, value: 1e-3 }];
+    const lines = rateLines({ lr }, [epoch(1, { lr: 5.5e-4 })]);
+    expect(lines.map((l) => [l.id, l.kind, l.points])).toEqual([
+      ['lr', 'batch', lr],
+      ['lr (epoch)', 'epoch', [{ pos: 1, value: 5.5e-4 }]],
+    ]);
+    expect(rateLines({}, [])).toEqual([]);
   });
 });
 

@@ -1,12 +1,34 @@
-import type { ReportPoint } from '../../engine/train';
+import { RATE_KEY, type ReportPoint } from '../../engine/train';
 import type { EpochSummary } from './runView';
 
 /** The Report's prefixes: train batches and validation. */
 const PREFIX = /^(trn|val)_/;
 
-/** Metrics the charts can show: Report keys without their `trn_`/`val_` prefix, in first-recorded order. */
+/**
+ * Metrics the metric chart can show: Report keys of a split (`trn_`/`val_`), without that prefix, in
+ * first-recorded order. Keys of no split (`lr`, the `phase` marker) have charts of their own.
+ */
 export function chartMetrics(keys: string[]): string[] {
-  return [...new Set(['loss', ...keys.map((k) => k.replace(PREFIX, ''))])];
+  return [...new Set(['loss', ...keys.filter((k) => PREFIX.test(k)).map((k) => k.replace(PREFIX, ''))])];
+}
+
+/** The Report key of fine_tune's phase marker: a record `phase: 2` where phase 2 starts. */
+export const PHASE_KEY = 'phase';
+
+/** Where fine_tune unfroze the trunk (fractional epochs), from the phase records; none for a one-phase run. */
+export function phaseBoundaries(series: Record<string, ReportPoint[]>): number[] {
+  return (series[PHASE_KEY] ?? []).filter((p) => p.value > 1).map((p) => p.pos);
+}
+
+/** The learning rate each batch stepped at and its epoch means: the rate chart's lines (none before a record). */
+export function rateLines(series: Record<string, ReportPoint[]>, epochs: EpochSummary[]): ChartLine[] {
+  const points = series[RATE_KEY] ?? [];
+  if (!points.length) return [];
+  const means = epochs.flatMap((e) => (e.averages[RATE_KEY] === undefined ? [] : [{ pos: e.epoch, value: e.averages[RATE_KEY] }]));
+  return [
+    { id: RATE_KEY, kind: 'batch', split: 'trn', points },
+    { id: `${RATE_KEY} (epoch)`, kind: 'epoch', split: 'trn', points: means },
+  ];
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Hook, Learner } from '../fit';
 import { prefixMetrics } from '../metricKeys';
+import { RATE_KEY } from '../report';
 import type { BestEpoch } from './bestEpoch';
 
 /**
@@ -14,7 +15,7 @@ export function recorder(learner: Learner, best: BestEpoch): Hook {
     name: 'recorder',
     order: -20,
     // `lr`: the rate the batch stepped at (the head's), for the schedule chart.
-    onBatchEnd: (ctx) => record(ctx.pos, { ...ctx.logs, lr: ctx.lr }),
+    onBatchEnd: (ctx) => record(ctx.pos, { ...ctx.logs, [RATE_KEY]: ctx.lr }),
     onEpochEnd(ctx) {
       const { epoch, val, valLosses = [] } = ctx;
       if (!val) return;

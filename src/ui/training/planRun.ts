@@ -1,0 +1,24 @@
+import type { TrainConfig } from '../../engine/train';
+import type { StudioState } from '../store';
+import { trainerWorker } from '../trainerWorkerClient';
+import { hyperParams, taskNameOf } from './hyperParams';
+
+/**
+ * The config a run (or the learning-rate finder) would use now: the worker's `plan` of the open dataset with the
+ * model the tree shows and the Train panel's choices. A head that does not fit the dataset's task is switched
+ * to the task's first (the model is rebuilt); throws when there is nothing to plan or the model cannot be built.
+ */
+export async function planRun(get: () => StudioState): Promise<TrainConfig> {
+  const s = get();
+  const report = s.datasetReport;
+  if (!report?.task || !s.modelConfig) throw new Error('open a dataset and pick a model first');
+  const hyper = hyperParams(taskNameOf(report.task), s.hyperOverrides);
+  const model = s.modelConfig;
+  const { backbone, inputSize, freezeOps, weights } = model;
+  const planned = await trainerWorker.call((api) => api.plan({ backbone, inputSize, freezeOps, weights, ...hyper }));
+  if (model.preset !== planned.model.preset || model.numClasses !== planned.model.numClasses) {
+    await get().chooseModel(model.backbone, planned.model.preset, { numClasses: planned.model.numClasses, inputSize: model.inputSize });
+  }
+  if (get().modelStatus !== 'ready') throw new Error(get().modelError ?? 'the model could not be built');
+  return { ...planned, model: get().modelConfig! };
+}
