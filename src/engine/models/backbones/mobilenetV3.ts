@@ -6,7 +6,7 @@ import { adaptivePool2d } from '../layers/AdaptivePool2d';
  * 1/6 as the CenterNet graph stores it (float16: 0.1666259765625). Every hard-swish and hard-sigmoid of the
  * graph multiplies by this constant, so the rebuilt trunk does too and matches the graph to float32 rounding.
  */
-const ONE_SIXTH = 0.1666259765625;
+export const ONE_SIXTH = 0.1666259765625;
 
 /** hard_swish as the graph computes it: (x · ⅙) · relu6(x + 3). */
 export class HardSwish extends tf.layers.Layer {
