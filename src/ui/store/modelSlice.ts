@@ -227,7 +227,8 @@ export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (
     proposeInputSize: (size) =>
       serial(async () => {
         const config = get().modelConfig;
-        if (!config || config.inputSize !== undefined) return;
+        // A trained model keeps the size it was trained at, whatever its config says.
+        if (!config || config.inputSize !== undefined || get().trained) return;
         const own = get().catalog?.backbones.find((b) => b.name === config.backbone)?.inputSize;
         // At the backbone's own size the model built is already the proposed one: only the config says it now.
         if (own === size && get().modelStatus === 'ready') set({ modelConfig: { ...config, inputSize: size } });

@@ -206,8 +206,11 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
         const { backbone, inputSize, freezeOps, weights } = model;
         // Only the user's edits go with the choices: the rest is the plan's, its batch cap included.
         const planned = await trainerWorker.call((api) => api.plan({ backbone, inputSize, freezeOps, weights, ...edits }));
-        if (model.preset !== planned.model.preset || model.numClasses !== planned.model.numClasses || model.inputSize !== planned.model.inputSize) {
+        if (model.preset !== planned.model.preset || model.numClasses !== planned.model.numClasses) {
           await get().chooseModel(model.backbone, planned.model.preset, { numClasses: planned.model.numClasses, inputSize: planned.model.inputSize });
+        } else if (model.inputSize !== planned.model.inputSize) {
+          // The proposal's input size had not reached the model yet: the tree's clicks are kept.
+          await get().setInputSize(planned.model.inputSize!);
         }
         if (get().modelStatus !== 'ready') throw new Error(get().modelError ?? 'the model could not be built');
         config = { ...planned, model: get().modelConfig! };
