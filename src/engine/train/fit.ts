@@ -297,7 +297,7 @@ class Run implements Learner {
     const store = this.opts.featureStore ?? memoryFeatureStore();
     const best = bestEpoch(this);
     const divergence = divergenceCheck(this);
-    const builtIn: Hook[] = [divergence, best, samples(this, this.opts.samples), recorder(this, best)];
+    const builtIn: Hook[] = [divergence, best, samples(this, this.opts.samples, best), recorder(this, best)];
     if ((config.schedule ?? 'constant') !== 'constant') builtIn.push(lrSchedule(config));
     if (this.opts.onCheckpoint) builtIn.push(checkpoints(this, best, divergence, this.opts.onCheckpoint));
     this.hooks = [...builtIn, ...this.opts.hooks].sort((a, b) => (a.order ?? 0) - (b.order ?? 0));

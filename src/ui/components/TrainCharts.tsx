@@ -1,6 +1,7 @@
 import { useDeferredValue, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useStudio } from '../store';
+import { keptEpoch, keptText } from '../training/keptEpoch';
 import { chartLines, chartMetrics } from '../training/chartSeries';
 import { MetricChart } from './MetricChart';
 
@@ -58,12 +59,14 @@ export function TrainCharts() {
   );
 }
 
-/** Epoch means and val metrics, one row per finished epoch; the best epoch marked. */
+/** Epoch means and val metrics, one row per finished epoch; the kept epoch starred and explained. */
 function EpochTable() {
   const epochs = useStudio((s) => s.epochs);
   const keys = [...new Set(epochs.flatMap((e) => Object.keys(e.averages)))];
   if (!epochs.length) return null;
+  const kept = keptEpoch(epochs);
   return (
+    <>
     <table className="epoch-table" data-testid="epoch-table">
       <thead>
         <tr>
@@ -76,10 +79,10 @@ function EpochTable() {
       </thead>
       <tbody>
         {epochs.map((e) => (
-          <tr key={e.epoch} className={e.best ? 'best' : undefined}>
+          <tr key={e.epoch} className={e === kept ? 'best' : undefined}>
             <td>
               {e.epoch}
-              {e.best ? ' ★' : ''}
+              {e === kept ? <span title={keptText(kept)}> ★</span> : ''}
             </td>
             {keys.map((k) => (
               <td key={k}>{e.averages[k]?.toFixed(3) ?? ''}</td>
@@ -89,5 +92,11 @@ function EpochTable() {
         ))}
       </tbody>
     </table>
+    {kept ? (
+      <p className="kept-epoch" data-testid="kept-epoch">
+        ★ {keptText(kept)}
+      </p>
+    ) : null}
+    </>
   );
 }
