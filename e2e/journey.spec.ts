@@ -6,6 +6,7 @@ import { storeField } from './store';
 
 /** The studio's store, as the e2e build exposes it; only the fields these journeys read. */
 interface StoreView {
+  step: string;
   modelStatus: string;
   modelConfig: { backbone: string; preset: string; inputSize?: number } | null;
   datasetStatus: string;
@@ -41,6 +42,35 @@ async function dogImage(): Promise<{ name: string; mimeType: string; buffer: Buf
   const path = Object.keys(zip).find((p) => p.startsWith('test/dogs/') && p.endsWith('.jpg'))!;
   return { name: path.slice(path.lastIndexOf('/') + 1), mimeType: 'image/jpeg', buffer: Buffer.from(zip[path]) };
 }
+
+test('steps: the rail reaches Train without scrolling, the hash keeps the step over a reload; the tree opens at the top', async ({ page }) => {
+  await page.goto('/');
+  await expect.poll(() => field(page, 'modelStatus'), { timeout: 90_000 }).toBe('ready');
+  const rail = page.getByRole('navigation', { name: 'Steps' });
+  await expect(rail.getByRole('button')).toHaveText(['1 Data', '2 Model', '3 Train', '4 Results', '5 Landmarks']);
+
+  await test.step('the tree shows the top-level modules, none deeper', async () => {
+    const tree = (await page.evaluate(() => (window as unknown as { __store: { getState(): { modelView: { tree: { children: { path: string; children: { path: string }[] }[] } } } } }).__store.getState().modelView.tree));
+    for (const top of tree.children) await expect(page.getByTestId(`module-${top.path}`)).toBeVisible();
+    const nested = tree.children.flatMap((c) => c.children.map((g) => g.path));
+    expect(nested.length).toBeGreaterThan(0);
+    for (const path of nested.slice(0, 5)) await expect(page.getByTestId(`module-${path}`)).toHaveCount(0);
+  });
+
+  await test.step('Train: one click brings the Training panel into view, and the URL says #train', async () => {
+    await rail.getByRole('button', { name: 'Train' }).click();
+    await expect(page.getByRole('region', { name: 'Training' })).toBeInViewport();
+    await expect(page).toHaveURL(/#train$/);
+    await expect(rail.getByRole('button', { name: 'Train' })).toHaveAttribute('aria-current', 'step');
+  });
+
+  await test.step('reload: the Train step is still the current one, in view', async () => {
+    await page.reload();
+    await expect.poll(() => field(page, 'step')).toBe('train');
+    await expect(page.getByRole('region', { name: 'Training' })).toBeInViewport();
+    await expect(page.getByRole('region', { name: 'Results' })).toBeAttached();
+  });
+});
 
 test('the Train panel proposes the plan (batch capped to the dataset, recipe input size); edits stay; reset', async ({ page }) => {
   test.setTimeout(180_000);
@@ -87,6 +117,11 @@ test('reload keeps the project; a backbone switch can be undone; a new dataset f
     await page.getByRole('spinbutton', { name: 'Epochs' }).fill('1');
     await page.getByRole('button', { name: 'Start training' }).click();
     await expect.poll(() => field(page, 'trainState'), { timeout: 180_000 }).toBe('done');
+  });
+
+  await test.step('the kept epoch is explained: its metric, its value, the weights Predict uses; the gallery is that epoch', async () => {
+    await expect(page.getByTestId('kept-epoch')).toHaveText(/^★ kept: epoch 1, best val_accuracy \d\.\d{3} — the weights Predict uses$/);
+    await expect(page.getByTestId('gallery-epoch')).toHaveText('kept epoch 1, the weights Predict uses');
   });
 
   await test.step('reload: the selects are enabled with the project\'s values, its input size, a gallery with images', async () => {
