@@ -42,7 +42,7 @@ test('default flags: wasm, because the WebGPU adapter is software', async ({ pag
     const badge = page.getByTestId('backend-badge');
     const threads = await page.evaluate(() => navigator.hardwareConcurrency);
     await expect(badge.getByTestId('backend-summary')).toHaveText(`Running on your CPU (${threads} threads) — no usable GPU found`, { timeout: 60_000 });
-    const reason = badge.getByText('WebGPU adapter is software (SwiftShader)');
+    const reason = badge.getByText('WebGPU adapter is software (SwiftShader)', { exact: true });
     await expect(reason).toBeHidden();
     await badge.getByText('why').click();
     await expect(reason).toBeVisible();
