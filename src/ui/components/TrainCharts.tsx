@@ -87,7 +87,7 @@ function EpochTable() {
             {keys.map((k) => (
               <td key={k}>{e.averages[k]?.toFixed(3) ?? ''}</td>
             ))}
-            <td>{e.seconds.toFixed(1)}</td>
+            <td>{e.seconds.toFixed(e.seconds < 1 ? 2 : 1)}</td>
           </tr>
         ))}
       </tbody>
