@@ -38,10 +38,15 @@ test('default flags: wasm, because the WebGPU adapter is software', async ({ pag
     await expect(page.getByRole('heading', { name: 'Transfer Studio' })).toBeVisible();
   });
 
-  await test.step('the badge names wasm and the SwiftShader adapter as the reason', async () => {
+  await test.step('the badge says CPU in plain words; its details name wasm and the SwiftShader adapter as the reason', async () => {
     const badge = page.getByTestId('backend-badge');
-    await expect(badge).toContainText('wasm', { timeout: 60_000 });
-    await expect(badge).toContainText('WebGPU adapter is software (SwiftShader)');
+    const threads = await page.evaluate(() => navigator.hardwareConcurrency);
+    await expect(badge.getByTestId('backend-summary')).toHaveText(`Running on your CPU (${threads} threads) — no usable GPU found`, { timeout: 60_000 });
+    const reason = badge.getByText('WebGPU adapter is software (SwiftShader)', { exact: true });
+    await expect(reason).toBeHidden();
+    await badge.getByText('why').click();
+    await expect(reason).toBeVisible();
+    await expect(badge).toContainText('wasm');
     const choice = (await state(page)).backendChoice!;
     expect(choice.backend).toBe('wasm');
     expect(choice.adapter).toMatch(/swiftshader/i);
@@ -58,6 +63,7 @@ test('default flags: wasm, because the WebGPU adapter is software', async ({ pag
   await test.step('the backend select restarts the worker on cpu and rebuilds the same model', async () => {
     const before = (await state(page)).modelView!;
     await page.getByRole('combobox', { name: 'Backend' }).selectOption('cpu');
+    await expect(page.getByTestId('backend-summary')).toHaveText('Running on your CPU (plain JavaScript, slowest) — as chosen');
     await expect(page.getByTestId('backend-badge')).toContainText('cpu forced');
     await expect(page).toHaveURL(/[?&]backend=cpu\b/);
     await waitForModel(page);
@@ -69,7 +75,7 @@ test('default flags: wasm, because the WebGPU adapter is software', async ({ pag
 test('?backend=webgpu: forced WebGPU on SwiftShader, and the tree still works', async ({ page }) => {
   await test.step('open the studio with ?backend=webgpu', async () => {
     await page.goto('/?backend=webgpu');
-    await expect(page.getByTestId('backend-badge')).toContainText('webgpu', { timeout: 60_000 });
+    await expect(page.getByTestId('backend-summary')).toHaveText('Running on your GPU (WebGPU) — as chosen', { timeout: 60_000 });
     await expect(page.getByTestId('backend-badge')).toContainText(/forced.*SwiftShader/);
     await expect(page.getByRole('combobox', { name: 'Backend' })).toHaveValue('webgpu');
     await waitForModel(page);
@@ -101,6 +107,13 @@ test('VGG16 + binary: unfreeze features.28, freeze it again, undo', async ({ pag
   });
 
   const toggle = trainToggle(page, 'features.28');
+
+  await test.step('the tree opens at its top-level modules: features.28 shows once features is expanded', async () => {
+    await expect(trainToggle(page, 'features')).toBeVisible();
+    await expect(toggle).toHaveCount(0);
+    await page.getByRole('button', { name: 'Expand features', exact: true }).click();
+    await expect(toggle).toBeVisible();
+  });
 
   await test.step('unfreeze features.28', async () => {
     await expect(toggle).not.toBeChecked();

@@ -7,9 +7,14 @@ import { ModelPicker } from './components/ModelPicker';
 import { ModuleTree } from './components/ModuleTree';
 import { ParamTotals } from './components/ParamTotals';
 import { PredictPanel } from './components/PredictPanel';
+import { StepRail } from './components/StepRail';
 import { TrainCharts } from './components/TrainCharts';
 import { TrainPanel } from './components/TrainPanel';
 import { LandmarksPanel } from './landmarks/LandmarksPanel';
+import { stepId } from './steps';
+
+/** The Results step's parts, in order: add a component here to add it to Results. */
+const RESULTS = [PredictPanel, ConfusionMatrix, Gallery];
 
 export function App() {
   return (
@@ -19,21 +24,30 @@ export function App() {
         <BackendBadge />
         <BackendPicker />
       </header>
+      <StepRail />
       <main>
-        <DatasetPanel />
-        <section className="toolbar" aria-label="Model">
-          <ModelPicker />
-          <ParamTotals />
-        </section>
-        <ModuleTree />
-        <TrainPanel />
-        <TrainCharts />
-        <div className="results">
-          <PredictPanel />
-          <ConfusionMatrix />
+        <div className="step" id={stepId('data')}>
+          <DatasetPanel />
         </div>
-        <Gallery />
-        <LandmarksPanel />
+        <div className="step" id={stepId('model')}>
+          <section className="toolbar" aria-label="Model">
+            <ModelPicker />
+            <ParamTotals />
+          </section>
+          <ModuleTree />
+        </div>
+        <div className="step" id={stepId('train')}>
+          <TrainPanel />
+          <TrainCharts />
+        </div>
+        <section className="step results" id={stepId('results')} aria-label="Results">
+          {RESULTS.map((Part) => (
+            <Part key={Part.name} />
+          ))}
+        </section>
+        <div className="step" id={stepId('landmarks')}>
+          <LandmarksPanel />
+        </div>
       </main>
     </div>
   );

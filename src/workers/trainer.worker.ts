@@ -303,6 +303,12 @@ const api = {
     const { index } = await openedDataset();
     return planTraining(index.report, choices, trainingSplits(index).train.length);
   },
+  /** What the studio proposes for the open dataset (`plan` with the user's edits left out) and the train split's size. */
+  async proposal(choices: TrainingChoices): Promise<{ planned: TrainConfig; trainImages: number }> {
+    const { index } = await openedDataset();
+    const trainImages = trainingSplits(index).train.length;
+    return { planned: planTraining(index.report, choices, trainImages), trainImages };
+  },
   /**
    * Trains the model the tree shows on the open dataset (`runTraining`: its train and val splits, then its test
    * split once), events to `onEvent`; resolves when the run ends (the model then holds its best epoch's

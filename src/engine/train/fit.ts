@@ -91,7 +91,7 @@ export interface TrainContext {
   readonly val?: Evaluation;
   readonly valLosses?: number[];
   readonly scored?: ScoredItem[];
-  /** epochEnd: seconds the epoch took, validation included (epoch 1 without the cache build). */
+  /** epochEnd: seconds the epoch took, validation included, and the feature cache's build for the epoch after it. */
   readonly seconds?: number;
   /** trainEnd: how the run ended, and the error that failed it. */
   readonly ended?: 'done' | 'stopped' | 'failed';
@@ -297,7 +297,7 @@ class Run implements Learner {
     const store = this.opts.featureStore ?? memoryFeatureStore();
     const best = bestEpoch(this);
     const divergence = divergenceCheck(this);
-    const builtIn: Hook[] = [divergence, best, samples(this, this.opts.samples), recorder(this, best)];
+    const builtIn: Hook[] = [divergence, best, samples(this, this.opts.samples, best), recorder(this, best)];
     if ((config.schedule ?? 'constant') !== 'constant') builtIn.push(lrSchedule(config));
     if (this.opts.onCheckpoint) builtIn.push(checkpoints(this, best, divergence, this.opts.onCheckpoint));
     this.hooks = [...builtIn, ...this.opts.hooks].sort((a, b) => (a.order ?? 0) - (b.order ?? 0));
@@ -341,6 +341,9 @@ class Run implements Learner {
         });
       pipeline = await inputs();
       if (pipeline.cached) result.cache = pipeline.cached;
+      // The epoch after a cache build counts that build in its time; the ETA's rate leaves it out.
+      let building = pipeline.cached?.seconds ?? 0;
+      this.report.addSetupTime(building * 1000);
 
       for (this.epoch = (from?.epoch ?? 0) + 1; this.epoch <= config.epochs; this.epoch++) {
         await this.waitWhilePaused();
@@ -351,13 +354,16 @@ class Run implements Learner {
           await store.clear();
           await this.enterFineTunePhase(best, divergence);
           pipeline = await inputs();
+          building = pipeline.cached?.seconds ?? 0;
+          this.report.addSetupTime(building * 1000);
         }
         const t0 = now();
         await this.callHooks('epochBegin');
         const finished = await this.trainEpoch(pipeline);
         if (!finished || this.stopRequested) break;
         const validated = await this.validate(pipeline);
-        const seconds = (now() - t0) / 1000;
+        const seconds = (now() - t0) / 1000 + building;
+        building = 0;
         result.epochSeconds.push(seconds);
         await this.callHooks('epochEnd', { ...validated, seconds });
       }

@@ -64,6 +64,15 @@ describe('Report', () => {
     expect(report.record(1.25, { trn_loss: 0.4123 })).toBe('EPOCH: 1.250  trn_loss: 0.412  (12.30s - 36.90s remaining)');
   });
 
+  it('leaves setup time (the feature cache) out of the rate the ETA extrapolates, not out of elapsed', () => {
+    const clock = fakeClock();
+    const report = new Report(5, { now: clock.now });
+    clock.advance(10_000);
+    report.addSetupTime(10_000);
+    clock.advance(2_000);
+    expect(report.times(1)).toEqual({ elapsedMs: 12_000, etaMs: 8_000 });
+  });
+
   it('joins several metrics with two spaces, in the order given, rounding ties to even like Python', () => {
     const clock = fakeClock();
     const report = new Report(2, { now: clock.now });

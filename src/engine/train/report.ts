@@ -54,6 +54,8 @@ export class Report {
   readonly precision: number;
   private readonly now: () => number;
   private start: number;
+  /** Time spent before training proper (the feature cache's build): counted as elapsed, not in the rate the ETA extrapolates. */
+  private setupMs = 0;
   private lastEpoch = 0;
   private readonly series = new Map<string, ReportPoint[]>();
 
@@ -97,10 +99,18 @@ export class Report {
   /**
    * Training time spent so far and torch_snippets' estimate of the time left at `pos`, in milliseconds (the
    * figures the progress line prints in seconds): `(nEpochs - pos) / pos × elapsed`, Infinity before any position.
+   * Setup time (`addSetupTime`) is in elapsed but not in the rate: a 10 s cache build before a 0.1 s epoch
+   * would otherwise be extrapolated to every epoch left.
    */
   times(pos: number): { elapsedMs: number; etaMs: number } {
     const elapsedMs = this.now() - this.start;
-    return { elapsedMs, etaMs: pos > 0 ? ((this.nEpochs - pos) / pos) * elapsedMs : Number.POSITIVE_INFINITY };
+    const trainingMs = Math.max(0, elapsedMs - this.setupMs);
+    return { elapsedMs, etaMs: pos > 0 ? ((this.nEpochs - pos) / pos) * trainingMs : Number.POSITIVE_INFINITY };
+  }
+
+  /** Counts `ms` of the elapsed time as setup (the feature cache's build), left out of the ETA's rate. */
+  addSetupTime(ms: number): void {
+    this.setupMs += ms;
   }
 
   /** torch_snippets' `report_avgs` printout for `epoch`: the progress line at pos = epoch with the epoch means. */

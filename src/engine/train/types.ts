@@ -60,8 +60,10 @@ export type TrainEvent =
       averages: Record<string, number>;
       val: Evaluation;
       seconds: number;
-      /** Best epoch so far by the task's primary metric. */
+      /** Best epoch so far by `keptBy.metric`: its weights are the ones the run keeps. */
       best: boolean;
+      /** What picks the kept epoch (`val_accuracy`; `val_loss` for several outputs) and its value at the best epoch so far. */
+      keptBy: { metric: string; value: number | undefined };
     }
   /** Best and worst val predictions of the epoch. */
   | { type: 'samples'; epoch: number; best: SamplePrediction[]; worst: SamplePrediction[] }

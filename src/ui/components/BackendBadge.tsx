@@ -1,20 +1,31 @@
 import { useShallow } from 'zustand/react/shallow';
+import { backendSummary } from '../backendSummary';
 import { useStudio } from '../store';
 
-/** Which tfjs backend the worker runs on, and why. */
+/** Where the studio runs, in plain words; the technical reason (backend, adapter, what was refused) in its details. */
 export function BackendBadge() {
   const { status, choice, error } = useStudio(
     useShallow((s) => ({ status: s.backendStatus, choice: s.backendChoice, error: s.backendError })),
   );
-  const details = choice?.tried.map((t) => `${t.backend}: ${t.ok ? 'ok' : 'refused'} — ${t.reason}`).join('\n');
   return (
-    <div className={`badge badge-${status}`} data-testid="backend-badge" role="status" aria-live="polite" title={details}>
+    <div className={`badge badge-${status}`} data-testid="backend-badge" role="status" aria-live="polite">
       {status === 'ready' && choice ? (
         <>
-          <span className="badge-name">{choice.backend}</span>
-          {choice.threads ? <span className="badge-extra">{choice.threads} threads</span> : null}
-          <span className="badge-reason">{choice.reason}</span>
-          {choice.adapter ? <span className="badge-extra">adapter: {choice.adapter}</span> : null}
+          <span className="badge-summary" data-testid="backend-summary">
+            {backendSummary(choice)}
+          </span>
+          <details className="badge-details">
+            <summary>why</summary>
+            <span className="badge-name">{choice.backend}</span> <span className="badge-reason">{choice.reason}</span>
+            {choice.adapter ? <span className="badge-extra"> · adapter: {choice.adapter}</span> : null}
+            <ul>
+              {choice.tried.map((t) => (
+                <li key={t.backend}>
+                  {t.backend}: {t.ok ? 'ok' : 'refused'} — {t.reason}
+                </li>
+              ))}
+            </ul>
+          </details>
         </>
       ) : status === 'error' ? (
         <span className="badge-reason">No backend: {error}</span>

@@ -41,7 +41,7 @@ const GalleryItem = memo(function GalleryItem({ sample }: { sample: SamplePredic
   );
 });
 
-/** The last epoch's best and worst val predictions (lowest and highest `Task.itemError`). */
+/** The kept epoch's best and worst val predictions (lowest and highest `Task.itemError`): the weights Predict uses. */
 export function Gallery() {
   const samples = useStudio((s) => s.samples);
   if (!samples) return null;
@@ -49,7 +49,9 @@ export function Gallery() {
     <section className="panel gallery" aria-label="Val gallery">
       <header className="panel-head">
         <h2>Val predictions</h2>
-        <span className="muted">epoch {samples.epoch}</span>
+        <span className="muted" data-testid="gallery-epoch">
+          kept epoch {samples.epoch}, the weights Predict uses
+        </span>
       </header>
       {(['best', 'worst'] as const).map((kind) => (
         <div key={kind} className="gallery-row" data-testid={`gallery-${kind}`}>

@@ -1,19 +1,20 @@
 import { useShallow } from 'zustand/react/shallow';
-import { OPTIMIZER_NAMES, type OptimizerName } from '../../engine/train';
+import { MIN_STEPS, OPTIMIZER_NAMES, type OptimizerName } from '../../engine/train';
 import { useStudio } from '../store';
-import { hyperParams, INPUT_SIZES, taskNameOf, type HyperParams as Params } from '../training/hyperParams';
+import { hyperParams, INPUT_SIZES, type HyperParams as Params } from '../training/hyperParams';
 
-/** A labelled number field that only passes on finite values. */
-function NumberField({ label, value, step, min, onChange, disabled }: {
+/** A labelled number field that only passes on finite values; `edited` marks a value the user changed. */
+function NumberField({ label, value, step, min, onChange, disabled, edited }: {
   label: string;
   value: number;
   step?: number;
   min?: number;
   disabled: boolean;
+  edited: boolean;
   onChange(value: number): void;
 }) {
   return (
-    <label className="field">
+    <label className={edited ? 'field edited' : 'field'} title={edited ? 'edited (Reset to proposed takes it back)' : 'proposed'}>
       <span>{label}</span>
       <input
         type="number"
@@ -30,27 +31,31 @@ function NumberField({ label, value, step, min, onChange, disabled }: {
   );
 }
 
-/** The run's hyper-parameters, the book's recipe for the dataset's task until the user changes them. */
+/** The run's hyper-parameters: what the plan proposes for the dataset and backbone, with the user's edits kept. */
 export function HyperParams() {
-  const { task, overrides, setHyper, inputSize, defaultSize, setInputSize, busy } = useStudio(
+  const { proposal, overrides, setHyper, resetHyper, inputSize, defaultSize, setInputSize, busy } = useStudio(
     useShallow((s) => ({
-      task: s.datasetReport?.task ?? null,
+      proposal: s.proposal,
       overrides: s.hyperOverrides,
       setHyper: s.setHyper,
+      resetHyper: s.resetHyper,
       inputSize: s.modelConfig?.inputSize,
       defaultSize: s.catalog?.backbones.find((b) => b.name === s.modelConfig?.backbone)?.inputSize,
       setInputSize: s.setInputSize,
       busy: s.trainState === 'running' || s.trainState === 'paused' || s.modelStatus !== 'ready',
     })),
   );
-  if (!task) return null;
-  const p = hyperParams(taskNameOf(task), overrides);
+  if (!proposal) return null;
+  const p = hyperParams(proposal.hyper, overrides);
   const set = (patch: Partial<Params>) => setHyper(patch);
-  const size = inputSize ?? defaultSize;
-  const sizes = [...new Set([...INPUT_SIZES, ...(defaultSize ? [defaultSize] : [])])].sort((a, b) => a - b);
+  const edited = (key: keyof Params) => overrides[key] !== undefined;
+  const size = inputSize ?? proposal.inputSize ?? defaultSize;
+  const steps = Math.ceil(proposal.trainImages / p.batchSize);
+  const anyEdit = Object.keys(overrides).length > 0 || size !== proposal.inputSize;
+  const sizes = [...new Set([...INPUT_SIZES, proposal.inputSize, ...(defaultSize ? [defaultSize] : []), ...(size ? [size] : [])])].sort((a, b) => a - b);
   return (
     <fieldset className="hyper" aria-label="Hyper-parameters" disabled={busy}>
-      <label className="field">
+      <label className={size !== proposal.inputSize ? 'field edited' : 'field'}>
         <span>Input size</span>
         <select value={size ?? ''} onChange={(e) => void setInputSize(Number(e.target.value))}>
           {sizes.map((s) => (
@@ -70,14 +75,15 @@ export function HyperParams() {
           ))}
         </select>
       </label>
-      <NumberField label="Learning rate" value={p.learningRate} step={1e-4} min={0} disabled={busy} onChange={(v) => set({ learningRate: v })} />
-      <NumberField label="Batch size" value={p.batchSize} min={1} disabled={busy} onChange={(v) => set({ batchSize: Math.max(1, Math.round(v)) })} />
-      <NumberField label="Epochs" value={p.epochs} min={1} disabled={busy} onChange={(v) => set({ epochs: Math.max(1, Math.round(v)) })} />
-      <NumberField label="Seed" value={p.seed} disabled={busy} onChange={(v) => set({ seed: Math.round(v) })} />
+      <NumberField label="Learning rate" edited={edited('learningRate')} value={p.learningRate} step={1e-4} min={0} disabled={busy} onChange={(v) => set({ learningRate: v })} />
+      <NumberField label="Batch size" edited={edited('batchSize')} value={p.batchSize} min={1} disabled={busy} onChange={(v) => set({ batchSize: Math.max(1, Math.round(v)) })} />
+      <NumberField label="Epochs" edited={edited('epochs')} value={p.epochs} min={1} disabled={busy} onChange={(v) => set({ epochs: Math.max(1, Math.round(v)) })} />
+      <NumberField label="Seed" edited={edited('seed')} value={p.seed} disabled={busy} onChange={(v) => set({ seed: Math.round(v) })} />
       {Object.entries(p.lossWeights).map(([output, w]) => (
         <NumberField
           key={output}
           label={`Loss weight ${output}`}
+          edited={overrides.lossWeights?.[output] !== undefined}
           value={w}
           step={0.1}
           min={0}
@@ -89,6 +95,13 @@ export function HyperParams() {
         <input type="checkbox" checked={p.featureCache} onChange={(e) => set({ featureCache: e.target.checked })} />
         <span>Feature cache</span>
       </label>
+      <p className="muted hyper-note" data-testid="batch-rule">
+        {steps} steps an epoch ({proposal.trainImages} train images, batch {p.batchSize}); the proposed batch is the
+        largest (2 at least) that keeps {MIN_STEPS} steps an epoch.
+      </p>
+      <button type="button" disabled={!anyEdit} onClick={() => void resetHyper()}>
+        Reset to proposed
+      </button>
     </fieldset>
   );
 }

@@ -2,14 +2,24 @@ import { useShallow } from 'zustand/react/shallow';
 import type { BackboneName, PresetName } from '../../engine/models';
 import { useStudio } from '../store';
 
+/** The model's input size, as the Train panel's Input size field shows it. */
+function InputSize({ size }: { size: number }) {
+  return (
+    <span className="muted" data-testid="model-input-size">
+      input {size}×{size}
+    </span>
+  );
+}
+
 /** Backbone and preset (head) selects; a change rebuilds the model with the preset's freezing. */
 export function ModelPicker() {
-  const { catalog, config, chooseModel, datasetClasses } = useStudio(
+  const { catalog, config, switchModel, datasetClasses, proposedSize } = useStudio(
     useShallow((s) => ({
       catalog: s.catalog,
       config: s.modelConfig,
-      chooseModel: s.chooseModel,
+      switchModel: s.switchModel,
       datasetClasses: s.datasetReport?.classes?.length,
+      proposedSize: s.proposal?.inputSize,
     })),
   );
   // A multiclass head needs a class count: the dataset's when one is loaded, else 3 to show the head's shape.
@@ -20,7 +30,7 @@ export function ModelPicker() {
   const onBackbone = (name: BackboneName) => {
     const offered = catalog?.backbones.find((b) => b.name === name)?.presets ?? [];
     const preset = config && offered.includes(config.preset) ? config.preset : (offered.find((p) => p !== 'original') ?? offered[0]);
-    if (preset) void chooseModel(name, preset, shapeOf(preset));
+    if (preset) void switchModel(name, preset, shapeOf(preset));
   };
   return (
     <div className="picker">
@@ -45,7 +55,7 @@ export function ModelPicker() {
           disabled={!catalog || !config}
           onChange={(e) => {
             const preset = e.target.value as PresetName;
-            if (config) void chooseModel(config.backbone, preset, shapeOf(preset));
+            if (config) void switchModel(config.backbone, preset, shapeOf(preset));
           }}
         >
           {presets.map((p) => (
@@ -55,7 +65,7 @@ export function ModelPicker() {
           ))}
         </select>
       </label>
-      {backbone ? <span className="muted">input {backbone.inputSize}×{backbone.inputSize}</span> : null}
+      {backbone ? <InputSize size={config?.inputSize ?? proposedSize ?? backbone.inputSize} /> : null}
     </div>
   );
 }

@@ -2,6 +2,7 @@ import { useDeferredValue, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useStudio } from '../store';
 import { formatRate, RATE_KEY } from '../../engine/train';
+import { keptEpoch, keptText } from '../training/keptEpoch';
 import { chartLines, chartMetrics, phaseBoundaries, rateLines, PHASE_KEY } from '../training/chartSeries';
 import { MetricChart } from './MetricChart';
 
@@ -67,13 +68,15 @@ export function TrainCharts() {
   );
 }
 
-/** Epoch means and val metrics, one row per finished epoch; the best epoch marked. */
+/** Epoch means and val metrics, one row per finished epoch; the kept epoch starred and explained. */
 function EpochTable() {
   const epochs = useStudio((s) => s.epochs);
   // The phase marker is a position, not a quantity to average.
   const keys = [...new Set(epochs.flatMap((e) => Object.keys(e.averages)))].filter((k) => k !== PHASE_KEY);
   if (!epochs.length) return null;
+  const kept = keptEpoch(epochs);
   return (
+    <>
     <table className="epoch-table" data-testid="epoch-table">
       <thead>
         <tr>
@@ -86,18 +89,24 @@ function EpochTable() {
       </thead>
       <tbody>
         {epochs.map((e) => (
-          <tr key={e.epoch} className={e.best ? 'best' : undefined}>
+          <tr key={e.epoch} className={e === kept ? 'best' : undefined}>
             <td>
               {e.epoch}
-              {e.best ? ' ★' : ''}
+              {e === kept ? <span title={keptText(kept)}> ★</span> : ''}
             </td>
             {keys.map((k) => (
               <td key={k}>{e.averages[k] === undefined ? '' : k === RATE_KEY ? formatRate(e.averages[k]) : e.averages[k].toFixed(3)}</td>
             ))}
-            <td>{e.seconds.toFixed(1)}</td>
+            <td>{e.seconds.toFixed(e.seconds < 1 ? 2 : 1)}</td>
           </tr>
         ))}
       </tbody>
     </table>
+    {kept ? (
+      <p className="kept-epoch" data-testid="kept-epoch">
+        ★ {keptText(kept)}
+      </p>
+    ) : null}
+    </>
   );
 }

@@ -1,11 +1,11 @@
-import { formatModulePath } from '../../engine/models';
 import { useUndoShortcut } from '../hooks/useUndoShortcut';
 import { useStudio } from '../store';
+import { undoLabel } from '../store/modelSlice';
 
-/** Takes back the last freeze/unfreeze; Ctrl+Z does the same. */
+/** Takes back the last freeze/unfreeze, or a switch away from a trained model; Ctrl+Z does the same. */
 export function UndoButton() {
   const last = useStudio((s) => s.undoStack.at(-1));
-  const undo = useStudio((s) => s.undoToggle);
+  const undo = useStudio((s) => s.undo);
   useUndoShortcut(undo);
   return (
     <button
@@ -13,9 +13,9 @@ export function UndoButton() {
       className="undo"
       disabled={!last}
       onClick={() => void undo()}
-      title={last ? `Undo ${last.op.op} ${formatModulePath(last.op.path)} (Ctrl+Z)` : 'Nothing to undo'}
+      title={last ? `Undo ${undoLabel(last)} (Ctrl+Z)` : 'Nothing to undo'}
     >
-      Undo{last ? ` ${last.op.op} ${formatModulePath(last.op.path)}` : ''}
+      Undo{last ? ` ${undoLabel(last)}` : ''}
     </button>
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect, useReducer, useState } from 'react';
 import type { DatasetItem } from '../../engine/data';
 import { datasetCache, ITEM_PAGE } from '../datasetCache';
+import { useStudio } from '../store';
 
 /**
  * Items `from` … `to` (exclusive) of `split` in the open dataset, asked of the worker a page at a time as they
@@ -29,15 +30,17 @@ export function useDatasetItems(dataset: unknown, split: string | null, from: nu
   });
 }
 
-/** The item at `path` in the open dataset: undefined while it loads, null when there is none. */
+/** The item at `path` in the open dataset: undefined while it loads, null when there is none (asked as `useThumbnail`). */
 export function useDatasetItem(path: string): DatasetItem | null | undefined {
-  const [item, setItem] = useState<{ path: string; item: DatasetItem | null }>();
+  const dataset = useStudio((s) => (s.datasetStatus === 'ready' ? s.datasetReport : null));
+  const [item, setItem] = useState<{ path: string; dataset: unknown; item: DatasetItem | null }>();
   useEffect(() => {
+    if (!dataset) return;
     let live = true;
-    void datasetCache.item(path).then((i) => live && setItem({ path, item: i }));
+    void datasetCache.item(path).then((i) => live && setItem({ path, dataset, item: i }));
     return () => {
       live = false;
     };
-  }, [path]);
-  return item?.path === path ? item.item : undefined;
+  }, [path, dataset]);
+  return item?.path === path && item.dataset === dataset ? item.item : undefined;
 }

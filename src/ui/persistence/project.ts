@@ -17,7 +17,8 @@ export interface SavedProject {
   /** The model trained: backbone, head, input size and the tree's freeze ops. */
   model: ModelConfig;
   run: TrainConfig;
-  hyper: HyperParams;
+  /** The user's edits to the proposed hyper-parameters (projects saved before kept every field here). */
+  hyper: Partial<HyperParams>;
   state: TrainState;
   message: string | null;
   /** The run's Report as the worker's `Report.toJSON()` gave it. */

@@ -1,7 +1,7 @@
 import { openDB, type DBSchema } from 'idb';
 import type { DatasetRef, SavedProject } from './project';
 
-/** One project for now ('current'): the last one trained. */
+/** One project for now ('current'): the dataset opened last, and the records of the run trained on it, if any. */
 const KEY = 'current';
 
 /**
@@ -33,7 +33,10 @@ function open() {
   return db;
 }
 
-/** Starts a new project: forgets the last one's records and keeps the dataset the new run trains on. */
+/**
+ * Starts a new project on `dataset` (opened, or about to be trained on): forgets the last run's records and keeps
+ * the dataset, so a reload brings back this dataset and not the last project trained.
+ */
 export async function startProject(dataset: DatasetRef): Promise<void> {
   const d = await open();
   const tx = d.transaction(['project', 'dataset'], 'readwrite');
@@ -46,9 +49,10 @@ export async function saveProject(project: SavedProject): Promise<void> {
   await (await open()).put('project', records, KEY);
 }
 
-export async function loadProject(): Promise<SavedProject | null> {
+/** What a reload finds: the dataset opened last and, when a run was trained on it, that project; null when none. */
+export async function loadProject(): Promise<{ dataset: DatasetRef; project: SavedProject | null } | null> {
   const d = await open();
   const [project, dataset] = await Promise.all([d.get('project', KEY), d.get('dataset', KEY)]);
-  if (!project || project.version !== 1 || !dataset) return null;
-  return { ...project, dataset };
+  if (!dataset) return null;
+  return { dataset, project: project && project.version === 1 ? { ...project, dataset } : null };
 }

@@ -23,14 +23,22 @@ export interface DatasetSlice {
   datasetError: string | null;
   /** Split shown in the thumbnail grid. */
   viewSplit: string | null;
-  /** Reads a zip (dropped, picked) or a dropped folder's files. */
-  openDataset(source: DatasetSource): Promise<void>;
-  /** Fetches and reads one of the samples. */
-  openSample(name: SampleName): Promise<void>;
+  /**
+   * Reads a zip (dropped, picked) or a dropped folder's files. It becomes the project (a reload brings it back)
+   * and the last dataset's run is forgotten, unless it is the saved project's own dataset coming back (`reopen`).
+   */
+  openDataset(source: DatasetSource, options?: OpenOptions): Promise<void>;
+  /** Fetches and reads one of the samples (as `openDataset`). */
+  openSample(name: SampleName, options?: OpenOptions): Promise<void>;
   /** Reads the current dataset again as `layout` (the user's answer when detection was ambiguous). */
   chooseLayout(layout: LayoutName): Promise<void>;
   setViewSplit(split: string): void;
   resetDataset(): void;
+}
+
+export interface OpenOptions {
+  /** The saved project's dataset, read again after a reload: its run is kept, not forgotten. */
+  reopen?: boolean;
 }
 
 export const initialDatasetState = {
@@ -59,7 +67,7 @@ export function datasetSample(): SampleName | null {
 }
 
 export const createDatasetSlice: StateCreator<StudioState, [], [], DatasetSlice> = (set, get) => {
-  async function read(source: DatasetSource, layout?: LayoutName): Promise<void> {
+  async function read(source: DatasetSource, layout?: LayoutName, { reopen = false }: OpenOptions = {}): Promise<void> {
     const mine = ++generation;
     currentSource = source;
     datasetCache.clear();
@@ -74,6 +82,8 @@ export const createDatasetSlice: StateCreator<StudioState, [], [], DatasetSlice>
       });
       if (mine !== generation) return;
       set({ datasetStatus: 'ready', datasetReport: report, viewSplit: Object.keys(report.splits)[0] ?? null });
+      if (!reopen) await get().startProjectOnDataset();
+      void get().refreshProposal();
     } catch (e) {
       if (mine === generation) set({ datasetStatus: 'error', datasetError: (e as Error)?.message ?? String(e) });
     }
@@ -81,11 +91,11 @@ export const createDatasetSlice: StateCreator<StudioState, [], [], DatasetSlice>
 
   return {
     ...initialDatasetState,
-    openDataset(source) {
+    openDataset(source, options) {
       currentSample = null;
-      return read(source);
+      return read(source, undefined, options);
     },
-    async openSample(name) {
+    async openSample(name, options) {
       const file = `${name}.zip`;
       set({ ...initialDatasetState, datasetStatus: 'reading', datasetName: file });
       try {
@@ -93,13 +103,13 @@ export const createDatasetSlice: StateCreator<StudioState, [], [], DatasetSlice>
         if (!response.ok) throw new Error(`could not load the sample ${file} (HTTP ${response.status})`);
         const blob = await response.blob();
         currentSample = name;
-        await read({ kind: 'zip', name: file, blob });
+        await read({ kind: 'zip', name: file, blob }, undefined, options);
       } catch (e) {
         set({ datasetStatus: 'error', datasetError: (e as Error).message });
       }
     },
     async chooseLayout(layout) {
-      if (currentSource) await read(currentSource, layout);
+      if (currentSource) await read(currentSource, layout, { reopen: true });
     },
     setViewSplit: (split) => set({ viewSplit: split }),
     resetDataset() {

@@ -1,12 +1,14 @@
 import { proxy, transfer } from 'comlink';
 import type { StateCreator } from 'zustand';
-import { findModule, type BackboneName, type FreezeOp, type ModelConfig, type PresetName } from '../../engine/models';
+import { findModule, formatModulePath, type BackboneName, type FreezeOp, type ModelConfig, type PresetName } from '../../engine/models';
 import { fetchWeightsFile, weightsFileLabel } from '../weightsCache';
 import type { ModelView } from '../../workers/trainer.worker';
 import { restoreOps } from '../tree/restoreOps';
 import { freezeState } from '../tree/freezeState';
 import { trainerWorker, WorkerRestarted } from '../trainerWorkerClient';
 import type { StudioState } from './index';
+import { hasTrainedModel } from './trainingSlice';
+import { initialRunView } from '../training/runView';
 
 /** What the worker offers: backbones (with their presets) and all preset names. */
 export interface Catalog {
@@ -14,10 +16,24 @@ export interface Catalog {
   presets: PresetName[];
 }
 
-/** One toggle, and the ops that take the model back to just before it. */
-export interface UndoEntry {
-  op: FreezeOp;
-  restore: FreezeOp[];
+/**
+ * What Undo takes back: one toggle (with the ops that take the model back to just before it), or a switch away
+ * from a trained model (with that model's config and the run shown with it, which the worker's saved trained
+ * model brings back).
+ */
+export type UndoEntry =
+  | { kind: 'toggle'; op: FreezeOp; restore: FreezeOp[] }
+  | { kind: 'switch'; to: BackboneName; trained: ModelConfig; run: TrainedRun };
+
+/** The run shown with a trained model, put aside while another model is looked at. */
+export type TrainedRun = Pick<
+  StudioState,
+  'trainState' | 'trainMessage' | 'series' | 'epochs' | 'samples' | 'notices' | 'runConfig' | 'restored' | 'trained' | 'resumable'
+>;
+
+/** What Undo says it takes back. */
+export function undoLabel(entry: UndoEntry): string {
+  return entry.kind === 'toggle' ? `${entry.op.op} ${formatModulePath(entry.op.path)}` : `switch to ${entry.to}`;
 }
 
 export interface ModelSlice {
@@ -39,18 +55,27 @@ export interface ModelSlice {
    */
   chooseModel(backbone: BackboneName, preset: PresetName, shape?: Pick<ModelConfig, 'numClasses' | 'inputSize'>): Promise<void>;
   /**
+   * The user's choice of backbone and preset (the model bar): as `chooseModel`, and when it replaces a trained
+   * model, that model and its run are put aside for Undo instead of being lost.
+   */
+  switchModel(backbone: BackboneName, preset: PresetName, shape?: Pick<ModelConfig, 'numClasses' | 'inputSize'>): Promise<void>;
+  /** Drops a backbone switch's Undo (a new dataset or a new run: the trained model it would bring back is gone). */
+  forgetModelUndo(): void;
+  /**
    * Shows the trained model of the last run as `config`: the worker rebuilds it from the files it saved in
    * IndexedDB. False when it has none: `config` is then left building, for the caller to build afresh.
    */
   loadTrained(config: ModelConfig): Promise<boolean>;
   /** Rebuilds the current model at another square input size, the tree's clicks kept. */
   setInputSize(size: number): Promise<void>;
+  /** The proposal's input size, taken when the model has none set (the user's choice, or a trained model's, stays). */
+  proposeInputSize(size: number): Promise<void>;
   /** Rebuilds the current config, clicks included (after a backend change); picks a default on first run. */
   reloadModel(): Promise<void>;
   /** Trains a module that is (partly) frozen, freezes one that trains. */
   toggleModule(path: string): Promise<void>;
-  /** Takes back the last toggle. */
-  undoToggle(): Promise<void>;
+  /** Takes back the last toggle, or the switch away from a trained model. */
+  undo(): Promise<void>;
   /** Sets the model's weights from a torchvision-named `.safetensors` state dict (dropped on the tree). */
   importWeights(bytes: ArrayBuffer, name: string): Promise<void>;
   /** Fetches a `.safetensors` (IndexedDB-cached by URL) and imports it. */
@@ -97,6 +122,8 @@ export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (
       const view = await trainerWorker.call((api) => api.buildModel(config, onProgress));
       if (get().modelConfig !== config) return; // a newer choice took over
       set({ catalog, modelView: view, modelStatus: 'ready', weightsProgress: null });
+      // Not awaited: the proposal may rebuild at its input size, which queues behind this build.
+      void get().refreshProposal();
     } catch (e) {
       if (e instanceof WorkerRestarted) return; // the new worker rebuilds it
       if (get().modelConfig === config) set({ modelStatus: 'error', modelError: message(e), weightsProgress: null });
@@ -119,19 +146,71 @@ export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (
     return trainerWorker.call((api) => api.applyFreezeOps(ops));
   }
 
+  /** Takes back the last toggle (the ops that restore the tree as it was before it). */
+  const undoToggle = () =>
+    serial(async () => {
+      const { undoStack, modelConfig, modelStatus } = get();
+      const entry = undoStack.at(-1);
+      if (entry?.kind !== 'toggle' || !modelConfig || modelStatus !== 'ready') return;
+      set({ pendingPath: entry.op.path, modelError: null });
+      try {
+        const view = await applyOps(entry.restore);
+        set({
+          modelView: view,
+          modelConfig: { ...modelConfig, freezeOps: (modelConfig.freezeOps ?? []).slice(0, -1) },
+          undoStack: undoStack.slice(0, -1),
+        });
+      } catch (e) {
+        if (!(e instanceof WorkerRestarted)) set({ modelError: message(e) });
+      } finally {
+        set({ pendingPath: null });
+      }
+    });
+
   return {
     ...initialModelState,
 
     chooseModel: (backbone, preset, shape = {}) => serial(() => build({ backbone, preset, ...shape, freezeOps: [] }, false)),
+
+    async switchModel(backbone, preset, shape) {
+      const s = get();
+      const trained = hasTrainedModel(s) && s.modelConfig;
+      if (!trained) return get().chooseModel(backbone, preset, shape);
+      const run: TrainedRun = {
+        trainState: s.trainState,
+        trainMessage: s.trainMessage,
+        series: s.series,
+        epochs: s.epochs,
+        samples: s.samples,
+        notices: s.notices,
+        runConfig: s.runConfig,
+        restored: s.restored,
+        trained: s.trained,
+        resumable: s.resumable,
+      };
+      // The report, prediction and download are the trained model's: they go aside with it.
+      set({ ...initialRunView, runConfig: null, restored: false, trained: false, resumable: null });
+      get().resetPredict();
+      await get().chooseModel(backbone, preset, shape);
+      set({ undoStack: [{ kind: 'switch', to: backbone, trained, run }] });
+    },
+
+    forgetModelUndo: () => set((s) => ({ undoStack: s.undoStack.filter((e) => e.kind !== 'switch') })),
 
     async loadTrained(config) {
       let found = true;
       await serial(async () => {
         set({ modelConfig: config, modelStatus: 'building', modelError: null, undoStack: [] });
         try {
+          // After a reload the catalog is not there yet: the model bar's selects need it.
+          const catalog = get().catalog ?? (await trainerWorker.call((api) => api.catalog()));
           const view = await trainerWorker.call((api) => api.loadTrained());
+          set({ catalog });
           if (!view) found = false;
-          else if (get().modelConfig === config) set({ modelView: view, modelStatus: 'ready' });
+          else if (get().modelConfig === config) {
+            set({ modelView: view, modelStatus: 'ready' });
+            void get().refreshProposal();
+          }
         } catch (e) {
           if (!(e instanceof WorkerRestarted) && get().modelConfig === config) set({ modelStatus: 'error', modelError: message(e) });
         }
@@ -143,6 +222,17 @@ export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (
       serial(async () => {
         const config = get().modelConfig;
         if (config && config.inputSize !== size) await build({ ...config, inputSize: size }, true);
+      }),
+
+    proposeInputSize: (size) =>
+      serial(async () => {
+        const config = get().modelConfig;
+        // A trained model keeps the size it was trained at, whatever its config says.
+        if (!config || config.inputSize !== undefined || get().trained) return;
+        const own = get().catalog?.backbones.find((b) => b.name === config.backbone)?.inputSize;
+        // At the backbone's own size the model built is already the proposed one: only the config says it now.
+        if (own === size && get().modelStatus === 'ready') set({ modelConfig: { ...config, inputSize: size } });
+        else await build({ ...config, inputSize: size }, true);
       }),
 
     reloadModel: () =>
@@ -170,7 +260,7 @@ export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (
         set({ pendingPath: path, modelError: null });
         try {
           const after = await applyOps([op]);
-          const entry: UndoEntry = { op, restore: restoreOps(before.tree, after.tree) };
+          const entry: UndoEntry = { kind: 'toggle', op, restore: restoreOps(before.tree, after.tree) };
           set({
             modelView: after,
             modelConfig: { ...modelConfig, freezeOps: [...(modelConfig.freezeOps ?? []), op] },
@@ -183,25 +273,19 @@ export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (
         }
       }),
 
-    undoToggle: () =>
-      serial(async () => {
-        const { undoStack, modelConfig, modelStatus } = get();
-        const entry = undoStack.at(-1);
-        if (!entry || !modelConfig || modelStatus !== 'ready') return;
-        set({ pendingPath: entry.op.path, modelError: null });
-        try {
-          const view = await applyOps(entry.restore);
-          set({
-            modelView: view,
-            modelConfig: { ...modelConfig, freezeOps: (modelConfig.freezeOps ?? []).slice(0, -1) },
-            undoStack: undoStack.slice(0, -1),
-          });
-        } catch (e) {
-          if (!(e instanceof WorkerRestarted)) set({ modelError: message(e) });
-        } finally {
-          set({ pendingPath: null });
-        }
-      }),
+    async undo() {
+      const entry = get().undoStack.at(-1);
+      if (entry?.kind !== 'switch') return undoToggle();
+      if (get().trainState === 'running' || get().trainState === 'paused') return;
+      const rest = get().undoStack.slice(0, -1);
+      get().resetPredict();
+      if (await get().loadTrained(entry.trained)) set({ ...entry.run, undoStack: rest });
+      else {
+        set({ modelError: 'the trained model is no longer saved (site data cleared?)' });
+        await get().reloadModel();
+      }
+    },
+
 
     importWeights: (bytes, name) => serial(() => importInto(bytes, name)),
 

@@ -7,16 +7,30 @@ import { loadProject, saveProject, startProject } from '../persistence/projectDb
 import { epochsOf } from '../training/checkpointView';
 import { seriesOf, type DatasetRef, type SavedProject } from '../persistence/project';
 import { eventBuffer } from '../training/eventBuffer';
-import { hyperParams, taskNameOf, type HyperParams } from '../training/hyperParams';
+import { proposalOf, type HyperParams } from '../training/hyperParams';
 import { planRun } from '../training/planRun';
 import { applyEvents, initialRunView, type RunView } from '../training/runView';
 import { trainerWorker, WorkerRestarted } from '../trainerWorkerClient';
 import { datasetSample, datasetSource, type SampleName } from './datasetSlice';
 import type { StudioState } from './index';
 
+/** What the studio proposes for the open dataset and model: `planTraining`'s recipe, batch capped to the dataset. */
+export interface Proposal {
+  hyper: HyperParams;
+  inputSize: number;
+  /** Images in the train split (after a val split is cut from it): the batch size is capped to keep steps an epoch. */
+  trainImages: number;
+}
+
 export interface TrainingSlice extends RunView {
-  /** The user's changes to the book's hyper-parameters (the task's defaults fill the rest). */
+  /** The user's changes to the proposed hyper-parameters (`proposal` fills the rest). */
   hyperOverrides: Partial<HyperParams>;
+  /** What the worker's plan proposes for the open dataset on the model's backbone; null before both are there. */
+  proposal: Proposal | null;
+  /** Asks the worker for the proposal again (a dataset or a backbone changed); an unset input size follows it. */
+  refreshProposal(): Promise<void>;
+  /** Forgets the user's edits: the proposal again, its input size included. */
+  resetHyper(): Promise<void>;
   /** The config of the run shown (running, finished or restored); its task and context decode predictions. */
   runConfig: TrainConfig | null;
   /** True when the run shown came back from IndexedDB after a reload. */
@@ -34,11 +48,18 @@ export interface TrainingSlice extends RunView {
   resumeTraining(): Promise<void>;
   /** Ends the run early; the trainer keeps the best weights so far. */
   stopTraining(): Promise<void>;
+  /**
+   * A dataset the user opened becomes the project (a reload brings it back): the last dataset's run, its report,
+   * prediction and download are forgotten, and a trained model goes back to its pretrained weights. A run in
+   * progress goes on with the dataset it started with and keeps its project.
+   */
+  startProjectOnDataset(): Promise<void>;
   /** Goes on with a run cut short by a reload, from its last saved checkpoint (`resumable`). */
   continueTraining(): Promise<void>;
   /**
    * Brings the saved project back (its dataset, its trained model, its charts) when nothing else is shown or
-   * the model shown is the project's (a new backend); false when there is none to restore.
+   * the model shown is the project's (a new backend); false when there is no trained model to restore. A
+   * dataset opened but not trained on comes back too (then false: the caller builds the model).
    */
   restoreProject(): Promise<boolean>;
   /** Saves the trained model as a zip (model.json, weights.bin, studio.json), zipped in the worker. */
@@ -51,6 +72,7 @@ export interface TrainingSlice extends RunView {
 export const initialTrainingState = {
   ...initialRunView,
   hyperOverrides: {} as Partial<HyperParams>,
+  proposal: null as Proposal | null,
   runConfig: null as TrainConfig | null,
   restored: false,
   trained: false,
@@ -139,11 +161,38 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
 
     setHyper: (patch) => set((s) => ({ hyperOverrides: { ...s.hyperOverrides, ...patch } })),
 
+    async refreshProposal() {
+      const s = get();
+      const model = s.modelConfig;
+      if (s.datasetStatus !== 'ready' || !s.datasetReport?.task || s.datasetReport.ambiguous || !model) {
+        set({ proposal: null });
+        return;
+      }
+      const report = s.datasetReport;
+      const { backbone, freezeOps, weights } = model;
+      try {
+        const { planned, trainImages } = await trainerWorker.call((api) => api.proposal({ backbone, freezeOps, weights }));
+        if (get().datasetReport !== report || get().modelConfig?.backbone !== backbone) return; // a newer one asks
+        set({ proposal: { hyper: proposalOf(planned), inputSize: planned.model.inputSize!, trainImages } });
+        await get().proposeInputSize(planned.model.inputSize!);
+      } catch {
+        set({ proposal: null });
+      }
+    },
+
+    async resetHyper() {
+      set({ hyperOverrides: {} });
+      const size = get().proposal?.inputSize;
+      if (size) await get().setInputSize(size);
+    },
+
     async startTraining() {
       const s = get();
       const report = s.datasetReport;
       if (s.trainState === 'running' || s.trainState === 'paused' || s.datasetStatus !== 'ready' || !report?.task || !s.modelConfig) return;
       set({ ...initialRunView, trainState: 'running', trainMessage: 'Preparing…', runConfig: null, restored: false, trained: false, trainErrorStack: null, resumable: null });
+      // The run replaces the saved trained model a backbone switch's Undo would bring back.
+      get().forgetModelUndo();
       let config: TrainConfig;
       try {
         const dataset = datasetRef();
@@ -179,10 +228,33 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
     resumeTraining: async () => void (await trainerWorker.now((api) => api.resume())),
     stopTraining: async () => void (await trainerWorker.now((api) => api.stop())),
 
+    async startProjectOnDataset() {
+      const s = get();
+      if (s.trainState === 'running' || s.trainState === 'paused') return;
+      const hadTrained = s.trained;
+      set({ ...initialRunView, runConfig: null, restored: false, trained: false, trainErrorStack: null, resumable: null });
+      get().resetPredict();
+      get().forgetModelUndo();
+      const dataset = datasetRef();
+      // Not being able to save costs the reload safety only; starting a run says so (startTraining).
+      if (dataset) await startProject(dataset).catch(() => undefined);
+      if (hadTrained) await get().reloadModel();
+    },
+
     async restoreProject() {
-      const project = await loadProject().catch(() => null);
+      const saved = await loadProject().catch(() => null);
+      const reopen = () => {
+        if (!saved || get().datasetStatus !== 'idle') return;
+        const d = saved.dataset;
+        void (d.kind === 'sample' ? get().openSample(d.name as SampleName, { reopen: true }) : get().openDataset(d, { reopen: true }));
+      };
+      const project = saved?.project;
       const current = get().modelConfig;
-      if (!project || (current && !sameModel(current, project.model))) return false;
+      if (!project) {
+        reopen();
+        return false;
+      }
+      if (current && !sameModel(current, project.model)) return false;
       const cut = project.state === 'running' || project.state === 'paused';
       // A run the page closed on goes back to its last finished epoch (the worker saved it), from which it can go on.
       const checkpoint = cut ? await trainerWorker.call((api) => api.lastCheckpoint()).catch(() => null) : null;
@@ -204,10 +276,7 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
         trained: !cut,
         resumable: checkpoint && checkpoint.epoch < total ? { epoch: checkpoint.epoch, epochs: total } : null,
       });
-      if (get().datasetStatus === 'idle') {
-        const d = project.dataset;
-        void (d.kind === 'sample' ? get().openSample(d.name as SampleName) : get().openDataset(d));
-      }
+      reopen();
       if (!(await get().loadTrained(project.model))) {
         set({ trained: false, modelConfig: project.model });
         await get().reloadModel();
@@ -237,7 +306,7 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
         dataset,
         model: s.runConfig.model,
         run: s.runConfig,
-        hyper: hyperParams(taskNameOf(s.datasetReport.task), s.hyperOverrides),
+        hyper: s.hyperOverrides,
         state: s.trainState,
         message: s.trainMessage,
         report,

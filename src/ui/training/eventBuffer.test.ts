@@ -21,7 +21,7 @@ describe('eventBuffer', () => {
     const buffer = eventBuffer((events) => applied.push(events.map((e) => e.type)), 10_000);
     buffer.push(record(0.5));
     buffer.push(record(1));
-    buffer.push({ type: 'epoch', epoch: 1, averages: {}, val, seconds: 1, best: true });
+    buffer.push({ type: 'epoch', epoch: 1, averages: {}, val, seconds: 1, best: true, keptBy: { metric: 'val_accuracy', value: 1 } });
     buffer.push({ type: 'state', state: 'done' });
     expect(applied).toEqual([['record', 'record']]);
     await buffer.flush();

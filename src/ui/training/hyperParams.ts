@@ -1,6 +1,6 @@
 import type { DatasetTask } from '../../engine/data';
-import { AGE_GENDER_LOSS_WEIGHTS, type TaskName } from '../../engine/tasks';
-import { TRAIN_DEFAULTS, type Hyperparameters } from '../../engine/train';
+import type { TaskName } from '../../engine/tasks';
+import type { Hyperparameters, TrainConfig } from '../../engine/train';
 
 /** What the Train panel edits: the trainer's hyper-parameters and, for several outputs, their loss weights. */
 export interface HyperParams extends Hyperparameters {
@@ -13,10 +13,26 @@ export function taskNameOf(datasetTask: DatasetTask): TaskName {
   return datasetTask === 'binary' || datasetTask === 'multiclass' ? 'classification' : datasetTask;
 }
 
-/** The book's recipe for `task`, with the user's changes on top. */
-export function hyperParams(task: TaskName, overrides: Partial<HyperParams>): HyperParams {
-  const lossWeights = task === 'age-gender' ? { ...AGE_GENDER_LOSS_WEIGHTS, ...overrides.lossWeights } : {};
-  return { ...TRAIN_DEFAULTS[task], ...overrides, lossWeights };
+/** The hyper-parameters of a planned run (`planTraining`): what the Train panel proposes. */
+export function proposalOf(planned: TrainConfig): HyperParams {
+  const { optimizer, learningRate, batchSize, epochs, seed, featureCache, schedule, fineTune, augment } = planned;
+  return {
+    optimizer,
+    learningRate,
+    batchSize,
+    epochs,
+    seed,
+    featureCache,
+    ...(schedule ? { schedule } : {}),
+    ...(fineTune ? { fineTune } : {}),
+    ...(augment ? { augment } : {}),
+    lossWeights: planned.ctx.lossWeights ?? {},
+  };
+}
+
+/** The proposed recipe with the user's edits on top (a field edited stays edited). */
+export function hyperParams(proposed: HyperParams, edits: Partial<HyperParams>): HyperParams {
+  return { ...proposed, ...edits, lossWeights: { ...proposed.lossWeights, ...edits.lossWeights } };
 }
 
 /** Input sizes offered; smaller ones train faster, and the heads pool globally so any size works. */

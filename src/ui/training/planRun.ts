@@ -1,7 +1,6 @@
 import type { TrainConfig } from '../../engine/train';
 import type { StudioState } from '../store';
 import { trainerWorker } from '../trainerWorkerClient';
-import { hyperParams, taskNameOf } from './hyperParams';
 
 /**
  * The config a run (or the learning-rate finder) would use now: the worker's `plan` of the open dataset with the
@@ -12,12 +11,15 @@ export async function planRun(get: () => StudioState): Promise<TrainConfig> {
   const s = get();
   const report = s.datasetReport;
   if (!report?.task || !s.modelConfig) throw new Error('open a dataset and pick a model first');
-  const hyper = hyperParams(taskNameOf(report.task), s.hyperOverrides);
   const model = s.modelConfig;
   const { backbone, inputSize, freezeOps, weights } = model;
-  const planned = await trainerWorker.call((api) => api.plan({ backbone, inputSize, freezeOps, weights, ...hyper }));
+  // Only the user's edits go with the choices: the rest is the plan's, its batch cap included.
+  const planned = await trainerWorker.call((api) => api.plan({ backbone, inputSize, freezeOps, weights, ...s.hyperOverrides }));
   if (model.preset !== planned.model.preset || model.numClasses !== planned.model.numClasses) {
-    await get().chooseModel(model.backbone, planned.model.preset, { numClasses: planned.model.numClasses, inputSize: model.inputSize });
+    await get().chooseModel(model.backbone, planned.model.preset, { numClasses: planned.model.numClasses, inputSize: planned.model.inputSize });
+  } else if (model.inputSize !== planned.model.inputSize) {
+    // The proposal's input size had not reached the model yet: the tree's clicks are kept.
+    await get().setInputSize(planned.model.inputSize!);
   }
   if (get().modelStatus !== 'ready') throw new Error(get().modelError ?? 'the model could not be built');
   return { ...planned, model: get().modelConfig! };

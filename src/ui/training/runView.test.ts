@@ -35,8 +35,8 @@ describe('applyEvents', () => {
     const out = applyEvents(initialRunView, [
       { type: 'state', state: 'running' },
       { type: 'progress', phase: 'cache', done: 3, total: 10 },
-      { type: 'epoch', epoch: 1, averages: { trn_loss: 0.5 }, val, seconds: 2, best: true },
-      { type: 'epoch', epoch: 2, averages: { trn_loss: 0.4 }, val, seconds: 1, best: false },
+      { type: 'epoch', epoch: 1, averages: { trn_loss: 0.5 }, val, seconds: 2, best: true, keptBy: { metric: 'val_accuracy', value: 1 } },
+      { type: 'epoch', epoch: 2, averages: { trn_loss: 0.4 }, val, seconds: 1, best: false, keptBy: { metric: 'val_accuracy', value: 1 } },
       { type: 'samples', epoch: 2, best: [], worst: [] },
       { type: 'test', evaluation: { n: 3, metrics: { accuracy: 2 / 3 } } },
       { type: 'state', state: 'done' },
@@ -52,10 +52,10 @@ describe('applyEvents', () => {
     const val = { n: 2, metrics: { accuracy: 1 } };
     const before = { ...initialRunView, ...applyEvents(initialRunView, [
       record(1, { trn_loss: 0.7 }),
-      { type: 'epoch', epoch: 1, averages: { trn_loss: 0.7 }, val, seconds: 2, best: true },
+      { type: 'epoch', epoch: 1, averages: { trn_loss: 0.7 }, val, seconds: 2, best: true, keptBy: { metric: 'val_accuracy', value: 1 } },
       record(1.5, { trn_loss: 0.6 }),
       record(2, { trn_loss: 0.5 }),
-      { type: 'epoch', epoch: 2, averages: { trn_loss: 0.55 }, val, seconds: 2, best: true },
+      { type: 'epoch', epoch: 2, averages: { trn_loss: 0.55 }, val, seconds: 2, best: true, keptBy: { metric: 'val_accuracy', value: 1 } },
       record(2.5, { trn_loss: 0.4 }),
     ]) } as RunView;
     const out = applyEvents(before, [

@@ -9,6 +9,8 @@ export interface EpochSummary {
   val: Evaluation;
   seconds: number;
   best: boolean;
+  /** What picked the kept epoch and its best value so far (absent in projects saved before it was sent). */
+  keptBy?: { metric: string; value: number | undefined };
 }
 
 /** What a run looks like to the UI: plain data, built from the trainer's events. */
@@ -70,7 +72,7 @@ export function applyEvents(view: RunView, events: TrainEvent[]): Partial<RunVie
       }
       case 'epoch': {
         const epochs = out.epochs ?? view.epochs;
-        out.epochs = [...epochs, { epoch: e.epoch, averages: e.averages, val: e.val, seconds: e.seconds, best: e.best }];
+        out.epochs = [...epochs, { epoch: e.epoch, averages: e.averages, val: e.val, seconds: e.seconds, best: e.best, keptBy: e.keptBy }];
         break;
       }
       case 'samples':

@@ -3,11 +3,14 @@ import { bestWeights, type WeightsCopy } from '../bestWeights';
 import { savedCopy } from '../checkpoint';
 import { TrainingDiverged } from '../divergence';
 import type { Hook, Learner } from '../fit';
+import type { Evaluation, Task, TaskContext } from '../../tasks';
 
 export interface BestEpoch extends Hook {
   /** Whether the epoch that just ended is the best so far (valid during its `epochEnd`). */
   readonly isBest: boolean;
-  /** The task's primary metric at the best epoch. */
+  /** The Report key that picks the best epoch (`keptBy`). */
+  readonly metric: string;
+  /** That metric at the best epoch. */
   readonly value: number | undefined;
   /** A copy of the best epoch's weights while a later epoch is being trained. */
   readonly kept: WeightsCopy | undefined;
@@ -17,12 +20,24 @@ export interface BestEpoch extends Hook {
 }
 
 /**
- * Keeps the weights of the epoch whose val primary metric is the best, and leaves the model holding them when the
+ * What picks the kept epoch: the task's primary metric on val (`val_accuracy`, `val_nme`); with several outputs,
+ * the total val loss as trained (weighted over the heads), so that no head is left out of the choice.
+ */
+export function keptBy(task: Task, ctx: TaskContext): { metric: string; higherIsBetter: boolean; of(val: Evaluation, losses: number[]): number | undefined } {
+  if (task.outputs(ctx).length > 1) {
+    return { metric: 'val_loss', higherIsBetter: false, of: (_, losses) => (losses.length ? losses.reduce((a, b) => a + b, 0) / losses.length : undefined) };
+  }
+  const { name, higherIsBetter } = task.primaryMetric;
+  return { metric: `val_${name}`, higherIsBetter, of: (val) => val.metrics[name] };
+}
+
+/**
+ * Keeps the weights of the epoch whose `keptBy` metric is the best, and leaves the model holding them when the
  * run ends (done, stopped, or diverged; a run with no validated epoch keeps its own). Sets `bestEpoch` and `best`.
  */
 export function bestEpoch(learner: Learner): BestEpoch {
-  const { model, task, result } = learner;
-  const { name, higherIsBetter } = task.primaryMetric;
+  const { model, task, result, config } = learner;
+  const { metric, higherIsBetter, of } = keptBy(task, config.ctx);
   let value: number | undefined;
   let kept: WeightsCopy | undefined;
   let isBest = false;
@@ -34,6 +49,7 @@ export function bestEpoch(learner: Learner): BestEpoch {
     get isBest() {
       return isBest;
     },
+    metric,
     get value() {
       return value;
     },
@@ -50,9 +66,10 @@ export function bestEpoch(learner: Learner): BestEpoch {
       kept = best.weights ? savedCopy(model, best.weights) : bestWeights(model);
     },
     onEpochEnd(ctx) {
-      isBest = better(ctx.val?.metrics[name]);
+      const v = ctx.val && of(ctx.val, ctx.valLosses ?? []);
+      isBest = better(v);
       if (!isBest) return;
-      value = ctx.val!.metrics[name];
+      value = v;
       kept?.dispose();
       kept = bestWeights(model);
       result.bestEpoch = ctx.epoch;

@@ -13,7 +13,7 @@ export function checkpoints(
   divergence: DivergenceCheck,
   onCheckpoint: (checkpoint: Checkpoint) => void | Promise<void>,
 ): Hook {
-  const { model, task, result, report } = learner;
+  const { model, result, report } = learner;
   return {
     name: 'checkpoints',
     order: Infinity,
@@ -24,7 +24,7 @@ export function checkpoints(
         // The best epoch's weights are the model's own when it is this epoch.
         best.kept && result.bestEpoch !== epoch ? readCopy(best.kept) : undefined,
       ]);
-      const kept = result.best && { epoch: result.bestEpoch, value: result.best.metrics[task.primaryMetric.name], evaluation: result.best };
+      const kept = result.best && { epoch: result.bestEpoch, value: best.value!, evaluation: result.best };
       await onCheckpoint({
         version: 1,
         epoch,

@@ -21,7 +21,7 @@ export function recorder(learner: Learner, best: BestEpoch): Hook {
       if (!val) return;
       valLosses.forEach((loss, b) => record(epoch - 1 + (b + 1) / valLosses.length, { val_loss: loss }));
       record(epoch, prefixMetrics('val', val.metrics));
-      learner.emit({ type: 'epoch', epoch, averages: report.reportAvgs(epoch), val, seconds: ctx.seconds ?? 0, best: best.isBest });
+      learner.emit({ type: 'epoch', epoch, averages: report.reportAvgs(epoch), val, seconds: ctx.seconds ?? 0, best: best.isBest, keptBy: { metric: best.metric, value: best.value } });
     },
   };
 }
