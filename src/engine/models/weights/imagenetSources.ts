@@ -16,6 +16,13 @@ export interface ImagenetSource {
 /** The Hugging Face hub; a source's URL is this base + its path. */
 export const IMAGENET_WEIGHTS_BASE = 'https://huggingface.co/';
 
+/**
+ * The origins a browser must be allowed to reach (CSP connect-src) to download from the hub: `resolve/main/…`
+ * answers with a redirect to its file storage, all of it under hf.co today (`cas-bridge.xethub.hf.co` for Xet,
+ * `cdn-lfs*.hf.co` for older LFS files); a CSP `*.` wildcard covers deeper subdomains too.
+ */
+export const IMAGENET_ORIGINS = ['https://huggingface.co', 'https://*.hf.co'] as const;
+
 const TORCHVISION_LICENSE = 'BSD-3-Clause (torchvision weights, ported by timm)';
 
 /**

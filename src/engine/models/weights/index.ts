@@ -5,6 +5,7 @@ export { fetchSource, readBody, type WeightSource, type LoadProgress, type Progr
 export { RANDOM_INIT, formatWeightsInfo, importedWeightsInfo, type WeightsInfo } from './weightsInfo';
 export { BUNDLED_BACKBONES, hasBundledWeights, manifestSource, type WeightsManifest, type WeightsFileEntry } from './weightsManifest';
 export {
+  IMAGENET_ORIGINS,
   IMAGENET_SOURCES,
   IMAGENET_WEIGHTS_BASE,
   imagenetSource,
