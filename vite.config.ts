@@ -5,6 +5,7 @@ import path from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 // The module itself, not engine/backend's index (which would load tfjs into the config).
 import { nodeWasmDir, TFJS_WASM_DIR, TFJS_WASM_FILES } from './src/engine/backend/wasmPaths.ts';
+import { IMAGENET_ORIGINS } from './src/engine/models/weights/imagenetSources.ts';
 
 /**
  * Serves the tfjs wasm binaries from node_modules at `/<TFJS_WASM_DIR>/` in dev and copies them into the
@@ -45,13 +46,14 @@ function tfjsWasm(): Plugin {
  *   Chromium refuses them and Plotly warns "Cannot addRelatedStyleRule, probably due to strict CSP"). Styles
  *   cannot run script. React's `style={…}` goes through CSSOM and would need nothing.
  * - img-src blob: data: thumbnails and predictions are blob: URLs; the favicon is `data:,`.
- * - connect-src: the app's own files (samples, weights, wasm), blob:/data: URLs, plus the origins a user may
- *   fetch ImageNet weights from. A meta or header policy cannot be widened at run time, so those origins are
- *   chosen at build time: `WEIGHTS_ORIGINS="https://example.org" npm run build` (space-separated CSP
- *   sources; a redirect's target is checked too, so list the host it redirects to). None by default; the e2e build
- *   allows `http://127.0.0.1:*`, where e2e/weights.spec.ts serves its file.
+ * - connect-src: the app's own files (samples, weights, wasm), blob:/data: URLs, plus the origins weights may be
+ *   fetched from: by default exactly the Hugging Face hub's (IMAGENET_ORIGINS, for "Get ImageNet weights"). A
+ *   meta or header policy cannot be widened at run time, so other origins are added at build time:
+ *   `WEIGHTS_ORIGINS="https://example.org" npm run build` (space-separated CSP sources; a redirect's target is
+ *   checked too, so list the host it redirects to); `WEIGHTS_ORIGINS=none` allows no outside origin at all. The
+ *   e2e build adds `http://127.0.0.1:*`, where e2e/weights.spec.ts serves its "other URL" file.
  */
-export function contentSecurityPolicy(weightsOrigins: string[] = []): string {
+export function contentSecurityPolicy(outsideOrigins: readonly string[] = IMAGENET_ORIGINS): string {
   return [
     "default-src 'self'",
     "script-src 'self' 'wasm-unsafe-eval' blob:",
@@ -59,11 +61,18 @@ export function contentSecurityPolicy(weightsOrigins: string[] = []): string {
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' blob: data:",
     "font-src 'self'",
-    ['connect-src', "'self'", 'blob:', 'data:', ...weightsOrigins].join(' '),
+    ['connect-src', "'self'", 'blob:', 'data:', ...outsideOrigins].join(' '),
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",
   ].join('; ');
+}
+
+/** connect-src's outside origins: the hub's, plus WEIGHTS_ORIGINS (`none`: not even the hub's), plus 127.0.0.1 in e2e. */
+export function weightsOrigins(extra: string | undefined, mode: string): string[] {
+  const words = (extra ?? '').split(/\s+/).filter(Boolean);
+  if (words.includes('none')) return [];
+  return [...IMAGENET_ORIGINS, ...words, ...(mode === 'e2e' ? ['http://127.0.0.1:*'] : [])];
 }
 
 /**
@@ -78,8 +87,7 @@ function csp(): Plugin {
     name: 'transfer-studio:csp',
     configResolved(config) {
       outDir = path.resolve(config.root, config.build.outDir);
-      const origins = process.env.WEIGHTS_ORIGINS ?? (config.mode === 'e2e' ? 'http://127.0.0.1:*' : '');
-      policy = contentSecurityPolicy(origins.split(/\s+/).filter(Boolean));
+      policy = contentSecurityPolicy(weightsOrigins(process.env.WEIGHTS_ORIGINS, config.mode));
     },
     transformIndexHtml: {
       order: 'post',

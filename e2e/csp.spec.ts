@@ -97,7 +97,9 @@ test('CSP: header and meta; wasm training and the 3D landmarks run without a vio
     expect(policy).toContain("default-src 'self'");
     expect(policy).toContain("script-src 'self' 'wasm-unsafe-eval' blob:");
     expect(policy).not.toContain("'unsafe-eval'");
-    expect(policy).toMatch(/connect-src 'self' blob: data:( http:\/\/127\.0\.0\.1:\*)?;/);
+    // Outside origins: exactly the Hugging Face hub's (its resolve URLs and the storage they redirect to), for
+    // "Get ImageNet weights"; the e2e build adds 127.0.0.1, where weights.spec serves its "other URL".
+    expect(policy).toMatch(/connect-src 'self' blob: data: https:\/\/huggingface\.co https:\/\/\*\.hf\.co( http:\/\/127\.0\.0\.1:\*)?;/);
     // Threaded wasm: its pthread workers start from blob: URLs, which the policy has to allow.
     expect((await field(page, 'backendChoice'))?.threads).toBeGreaterThan(1);
   });
@@ -163,8 +165,12 @@ test('CSP: header and meta; wasm training and the 3D landmarks run without a vio
     expect(inline).toBe('blocked');
     // localhost on another port is another origin: not in connect-src (only the e2e build's 127.0.0.1:* is).
     expect(await page.evaluate(() => fetch('http://localhost:9/x').then(() => 'fetched', () => 'blocked'))).toBe('blocked');
+    // Any other outside origin, even one that looks like the hub's, is refused before a request is made.
+    for (const url of ['https://example.org/x', 'https://huggingface.co.example.org/x', 'http://huggingface.co/x']) {
+      expect(await page.evaluate((u) => fetch(u).then(() => 'fetched', () => 'blocked'), url), url).toBe('blocked');
+    }
     // The page's listener saw each of them: it would have seen a violation during the journey too.
-    await expect.poll(() => violations.filter((v) => v.startsWith('page:')).length).toBeGreaterThanOrEqual(5);
+    await expect.poll(() => violations.filter((v) => v.startsWith('page:')).length).toBeGreaterThanOrEqual(8);
     const directives = violations.filter((v) => v.startsWith('page:')).map((v) => v.split(' ')[1]);
     expect(directives).toEqual(expect.arrayContaining(['script-src', 'script-src-elem', 'connect-src']));
   });
@@ -174,8 +180,9 @@ test('CSP: header and meta; wasm training and the 3D landmarks run without a vio
     await expect.poll(async () => ((await field(page, 'modelStatus')) === 'ready' ? (await field(page, 'modelConfig'))?.backbone : null), {
       timeout: 90_000,
     }).toBe('resnet18');
+    await page.getByText('other URL').click();
     await page.getByRole('textbox', { name: 'URL of a torchvision .safetensors file' }).fill('http://localhost:9/model.safetensors');
-    await page.getByRole('button', { name: 'Fetch ImageNet weights' }).click();
+    await page.getByRole('button', { name: 'Fetch weights' }).click();
     await expect.poll(() => field(page, 'modelError')).toMatch(/^http:\/\/localhost:9 is not allowed by this build's Content-Security-Policy \(connect-src\)/);
   });
 });

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, test, type Page } from '@playwright/test';
-import { failOnRequestsLeavingLocalhost } from './offline';
+import { failOnRequestsLeavingLocalhost, serveOffline } from './offline';
 
 failOnRequestsLeavingLocalhost();
 
@@ -59,12 +59,20 @@ function resnet18StateDict(): Buffer {
   return out;
 }
 
+/**
+ * Where the studio fetches resnet18's ImageNet weights (IMAGENET_SOURCES). The real hub redirects it to its
+ * storage (*.hf.co, allowed by the CSP, see csp.spec); the test answers it directly, as Playwright does not route
+ * the request a fulfilled redirect leads to.
+ */
+const HUB_URL = 'https://huggingface.co/timm/resnet18.tv_in1k/resolve/main/model.safetensors';
+
+let file: Buffer;
 let server: Server;
 let base = '';
 let requests = 0;
 
 test.beforeAll(async () => {
-  const file = resnet18StateDict();
+  file = resnet18StateDict();
   server = createServer((req, res) => {
     if (req.url !== '/resnet18.tv_in1k/model.safetensors') return void res.writeHead(404).end();
     requests++;
@@ -82,41 +90,68 @@ test.beforeAll(async () => {
 
 test.afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-test('pretrained badge, Fetch ImageNet weights (then from IndexedDB), drop a .safetensors', async ({ page }) => {
+test('pretrained badge, Get ImageNet weights in one click (then from IndexedDB), other URL, drop a .safetensors', async ({ page }) => {
   const badge = page.getByTestId('weights-badge');
+  const getImagenet = page.getByRole('button', { name: 'Get ImageNet weights (47 MB)' });
+
+  // The hub, answered by the test once `release` is called, so the download's progress can be seen first.
+  const hub: string[] = [];
+  let release = () => {};
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await serveOffline(page, HUB_URL, async (route) => {
+    hub.push(route.request().url());
+    await released;
+    await route.fulfill({ status: 200, contentType: 'application/octet-stream', headers: { 'Access-Control-Allow-Origin': '*' }, body: file });
+  });
 
   await test.step('the default MobileNetV3 loads its bundled weights', async () => {
     await page.goto('/?backend=cpu');
     await waitForModel(page);
     await expect(badge).toHaveText(/^pretrained — @vladmandic\/human \d+\.\d+\.\d+ — CenterNet MobileNetV3/);
+    await expect(getImagenet).toHaveCount(0);
   });
 
-  await test.step('ResNet18 has no bundled weights: random init, said plainly', async () => {
+  await test.step('ResNet18 has no bundled weights: said plainly, with the one-click button', async () => {
     await page.getByRole('combobox', { name: 'Backbone' }).selectOption('resnet18');
     await expect.poll(async () => (await state(page)).modelConfig?.backbone).toBe('resnet18');
     await waitForModel(page);
-    await expect(badge).toHaveText('random init');
+    await expect(badge).toHaveText("random weights — the book's recipes need ImageNet weights");
+    await expect(getImagenet).toBeEnabled();
+  });
+
+  const imported = 'pretrained — timm/resnet18.tv_in1k — ResNet-18 (ImageNet-1k, torchvision)';
+  await test.step('Get ImageNet weights: the hub URL, progress in MB, imported', async () => {
+    await getImagenet.click();
+    await expect(page.getByTestId('weights-progress')).toHaveText(/^loading weights 0\.0 MB/);
+    release();
+    // The store's error, if any, is what a failure should show.
+    await expect.poll(async () => (await state(page)).modelError ?? (await badge.textContent()), { timeout: 60_000 }).toBe(imported);
+    expect((await state(page)).weightsFetchedFrom).toBe('network');
+    expect(hub).toEqual([HUB_URL]);
+    await expect(getImagenet).toHaveCount(0);
+  });
+
+  await test.step('a second time comes from IndexedDB, without a request', async () => {
+    await page.getByRole('combobox', { name: 'Preset' }).selectOption('keypoints');
+    await waitForModel(page);
+    await expect(badge).toHaveText("random weights — the book's recipes need ImageNet weights");
+    await getImagenet.click();
+    await expect(badge).toHaveText(imported, { timeout: 60_000 });
+    expect((await state(page)).weightsFetchedFrom).toBe('cache');
+    expect(hub).toHaveLength(1);
   });
 
   const url = `${base}/resnet18.tv_in1k/model.safetensors`;
-  await test.step('Fetch ImageNet weights from a URL: imported, fetched over the network once', async () => {
+  await test.step('other URL: fetched from that URL once, then from IndexedDB', async () => {
+    await page.getByText('other URL').click();
     await page.getByRole('textbox', { name: 'URL of a torchvision .safetensors file' }).fill(url);
-    await page.getByRole('button', { name: 'Fetch ImageNet weights' }).click();
+    await page.getByRole('button', { name: 'Fetch weights' }).click();
     await expect(badge).toHaveText('pretrained — resnet18.tv_in1k/model.safetensors', { timeout: 60_000 });
     expect((await state(page)).weightsFetchedFrom).toBe('network');
+    await page.getByRole('button', { name: 'Fetch weights' }).click();
+    await expect.poll(async () => (await state(page)).weightsFetchedFrom, { timeout: 60_000 }).toBe('cache');
     expect(requests).toBe(1);
   });
-
-  await test.step('a second load comes from IndexedDB, without a request', async () => {
-    await page.getByRole('combobox', { name: 'Preset' }).selectOption('keypoints');
-    await waitForModel(page);
-    await expect(badge).toHaveText('random init');
-    await page.getByRole('button', { name: 'Fetch ImageNet weights' }).click();
-    await expect(badge).toHaveText('pretrained — resnet18.tv_in1k/model.safetensors', { timeout: 60_000 });
-    expect((await state(page)).weightsFetchedFrom).toBe('cache');
-    expect(requests).toBe(1);
-  });
-
   await test.step('drop a .safetensors holding only conv1 on the tree: imported, the rest listed as missing', async () => {
     const dataTransfer = await page.evaluateHandle(() => {
       const header = JSON.stringify({ 'conv1.weight': { dtype: 'F32', shape: [64, 3, 7, 7], data_offsets: [0, 64 * 147 * 4] } });

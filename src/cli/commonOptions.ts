@@ -25,8 +25,8 @@ export const COMMON_OPTIONS = {
   },
   weights: {
     type: 'string',
-    value: 'pretrained|random|FILE|URL',
-    help: 'bundled weights, random init, or a torchvision-named .safetensors file or URL',
+    value: 'pretrained|imagenet|random|FILE|URL',
+    help: 'bundled weights, ImageNet weights from the hub (downloaded once, then cached), random init, or a torchvision-named .safetensors file or URL',
     defaultText: 'bundled where the backbone has them, else random',
   },
   freeze: { type: 'string', value: 'PATH', multiple: true, help: 'freeze a module and everything under it (applied in order with --unfreeze)' },

@@ -1,11 +1,15 @@
-import { formatWeightsInfo } from '../../engine/models';
+import { formatWeightsInfo, imagenetSource } from '../../engine/models';
 import { useStudio } from '../store';
 
 const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MB`;
 
+/** Said instead of "random init" where ImageNet weights are one click away (WeightsImport has the button). */
+export const NEEDS_IMAGENET = "random weights — the book's recipes need ImageNet weights";
+
 /** "pretrained — <source>" or "random init", with load progress while weights arrive. */
 export function WeightsBadge() {
   const weights = useStudio((s) => s.modelView?.weights);
+  const hasSource = useStudio((s) => !!s.modelConfig && !!imagenetSource(s.modelConfig.backbone));
   const progress = useStudio((s) => s.weightsProgress);
   const from = useStudio((s) => s.weightsFetchedFrom);
   if (progress) {
@@ -29,7 +33,7 @@ export function WeightsBadge() {
       data-fetched-from={from ?? undefined}
       title={[missing, unexpected].filter(Boolean).join('\n') || undefined}
     >
-      {formatWeightsInfo(weights)}
+      {!weights.pretrained && hasSource ? NEEDS_IMAGENET : formatWeightsInfo(weights)}
     </span>
   );
 }

@@ -1,6 +1,16 @@
 import { proxy, transfer } from 'comlink';
 import type { StateCreator } from 'zustand';
-import { findModule, formatModulePath, type BackboneName, type FreezeOp, type ModelConfig, type PresetName } from '../../engine/models';
+import {
+  findModule,
+  formatModulePath,
+  imagenetSource,
+  imagenetSourceText,
+  imagenetUrl,
+  type BackboneName,
+  type FreezeOp,
+  type ModelConfig,
+  type PresetName,
+} from '../../engine/models';
 import { fetchWeightsFile, weightsFileLabel } from '../weightsCache';
 import type { ModelView } from '../../workers/trainer.worker';
 import { restoreOps } from '../tree/restoreOps';
@@ -80,6 +90,8 @@ export interface ModelSlice {
   importWeights(bytes: ArrayBuffer, name: string): Promise<void>;
   /** Fetches a `.safetensors` (IndexedDB-cached by URL) and imports it. */
   fetchWeights(url: string): Promise<void>;
+  /** Fetches the current backbone's ImageNet weights from the hub (IMAGENET_SOURCES), the same way. */
+  fetchImagenetWeights(): Promise<void>;
   resetModel(): void;
 }
 
@@ -139,6 +151,18 @@ export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (
       set({ modelView: view, modelStatus: 'ready' });
     } catch (e) {
       if (!(e instanceof WorkerRestarted)) set({ modelStatus: 'ready', modelError: message(e) });
+    }
+  }
+
+  /** Fetches `url` (from IndexedDB when it was fetched before) and imports it as `label`; a failure is shown. */
+  async function fetchInto(url: string, label: string): Promise<void> {
+    set({ modelError: null, weightsProgress: { loaded: 0, total: null }, weightsFetchedFrom: null });
+    try {
+      const { bytes, fromCache } = await fetchWeightsFile(url, (loaded, total) => set({ weightsProgress: { loaded, total } }));
+      set({ weightsFetchedFrom: fromCache ? 'cache' : 'network', weightsProgress: null });
+      await importInto(bytes, label);
+    } catch (e) {
+      set({ modelError: message(e), weightsProgress: null });
     }
   }
 
@@ -289,16 +313,12 @@ export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (
 
     importWeights: (bytes, name) => serial(() => importInto(bytes, name)),
 
-    fetchWeights: (url) =>
+    fetchWeights: (url) => serial(() => fetchInto(url, weightsFileLabel(url))),
+
+    fetchImagenetWeights: () =>
       serial(async () => {
-        set({ modelError: null, weightsProgress: { loaded: 0, total: null }, weightsFetchedFrom: null });
-        try {
-          const { bytes, fromCache } = await fetchWeightsFile(url, (loaded, total) => set({ weightsProgress: { loaded, total } }));
-          set({ weightsFetchedFrom: fromCache ? 'cache' : 'network', weightsProgress: null });
-          await importInto(bytes, weightsFileLabel(url));
-        } catch (e) {
-          set({ modelError: message(e), weightsProgress: null });
-        }
+        const source = get().modelConfig && imagenetSource(get().modelConfig!.backbone);
+        if (source) await fetchInto(imagenetUrl(source), imagenetSourceText(source));
       }),
 
     resetModel() {

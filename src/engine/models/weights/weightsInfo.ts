@@ -19,8 +19,11 @@ export const RANDOM_INIT: WeightsInfo = { pretrained: false, source: null };
 /** The one display text of a WeightsInfo: `pretrained — <source>` or `random init`. */
 export function formatWeightsInfo(info: WeightsInfo): string {
   if (!info.pretrained) return info.problem ? `random init (${info.problem})` : 'random init';
-  const gaps = info.missing?.length ? ` (${info.missing.length} weights missing from the file)` : '';
-  return `pretrained — ${info.source ?? 'unknown source'}${gaps}`;
+  const notes = [
+    info.missing?.length && `${info.missing.length} weights missing from the file`,
+    info.unexpected?.length && `${info.unexpected.length} tensors of the file not used`,
+  ].filter(Boolean);
+  return `pretrained — ${info.source ?? 'unknown source'}${notes.length ? ` (${notes.join('; ')})` : ''}`;
 }
 
 /** The WeightsInfo of a state-dict import; throws when not one key of the file matched the model. */
