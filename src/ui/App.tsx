@@ -10,6 +10,7 @@ import { PredictPanel } from './components/PredictPanel';
 import { TrainCharts } from './components/TrainCharts';
 import { TrainPanel } from './components/TrainPanel';
 import { LandmarksPanel } from './landmarks/LandmarksPanel';
+import { ResultsPanel } from './results/ResultsPanel';
 
 export function App() {
   return (
@@ -32,6 +33,7 @@ export function App() {
           <PredictPanel />
           <ConfusionMatrix />
         </div>
+        <ResultsPanel />
         <Gallery />
         <LandmarksPanel />
       </main>
