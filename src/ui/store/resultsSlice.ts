@@ -13,7 +13,7 @@ export interface Progress {
 }
 
 export interface ResultsSlice {
-  /** Flip test-time augmentation for Evaluate on test and batch predict. */
+  /** Flip test-time augmentation for Evaluate on test, batch predict and Predict. */
   tta: TtaName;
   testStatus: 'idle' | 'running' | 'done' | 'error';
   testProgress: Progress | null;
