@@ -76,6 +76,31 @@ describe('interpret', () => {
   });
 });
 
+describe('interpret on faces', () => {
+  it('orders real faces by their own L1 loss: the worst faces first, both point sets kept', async () => {
+    await useBackend('cpu');
+    const { archive, close } = await openDataset(`${SHARED}facial-keypoints.zip`);
+    const index = await scanDataset(archive);
+    const faces = splitDataset(index).test.slice(0, 6);
+    const model = buildModel({ backbone: 'mobilenet_v3', preset: 'keypoints', inputSize: SIZE });
+    const before = tf.memory().numTensors;
+    const { items, evaluation } = await interpret(model, TASKS.keypoints, { points: 68 }, archive, faces, { decoder: sharpDecoder, batchSize: 4 });
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+    await close();
+
+    expect(evaluation.n).toBe(6);
+    const losses = items.map((i) => i.loss);
+    expect(losses).toEqual([...losses].sort((a, b) => b - a));
+    for (const { item, loss, prediction } of items) {
+      if (prediction.task !== 'keypoints') throw new Error('not keypoints');
+      // L1 on 0..1 coordinates, from the prediction drawn in pixels and the truth kept with the item.
+      const l1 = prediction.points.flatMap(([x, y], k) => [Math.abs(x / item.width - item.points![2 * k]), Math.abs(y / item.height - item.points![2 * k + 1])]);
+      expect(loss).toBeCloseTo(l1.reduce((a, b) => a + b, 0) / l1.length, 4);
+    }
+  });
+});
+
 describe('mostConfused', () => {
   it('lists the off-diagonal cells, most frequent first, at least `min`', () => {
     const confusion = [
