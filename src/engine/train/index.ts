@@ -37,6 +37,7 @@ export { planTraining, proposedHyperparameters, batchForDataset, unusableReason,
 export { prefixMetrics } from './metricKeys';
 export { runTraining, trainingSplits, type RunTrainingOptions, type RunningTraining, type TrainingDataset, type TrainingOutcome } from './runTraining';
 export { RECIPES, DEFAULT_BACKBONE, type Recipe } from './recipes';
-export { interpret, mostConfused, confusionCell, type Interpretation, type InterpretedItem, type ConfusedPair } from './interpret';
+export { interpret, type Interpretation, type InterpretedItem } from './interpret';
+export { mostConfused, confusionCell, type ConfusedPair } from './confusion';
 export { predictOutputs, TTA_NAMES, type TtaName } from './tta';
 export { predictArchive, confidenceOf, type PredictedFile, type PredictArchiveOptions } from './predictArchive';

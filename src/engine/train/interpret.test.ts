@@ -8,7 +8,8 @@ import { scanDataset, splitDataset, type Archive, type DatasetItem } from '../da
 import { buildModel, loadPretrained } from '../models';
 import { TASKS, type TaskContext } from '../tasks';
 import { evaluate } from './evaluate';
-import { confusionCell, interpret, mostConfused } from './interpret';
+import { confusionCell, mostConfused } from './confusion';
+import { interpret } from './interpret';
 
 const SHARED = new URL('../../../../shared/datasets/', import.meta.url).pathname;
 const SIZE = 64;
