@@ -65,6 +65,15 @@ describe('parseCommandArgs', () => {
     expect(r.stderr).toMatch(new RegExp(`^${said.replace(/[-.]/g, '\\$&')}\nusage: transfer-studio train `));
   });
 
+  it('takes --tta none or flip on predict and evaluate, and refuses anything else', () => {
+    for (const name of ['predict', 'evaluate']) {
+      expect(cli(name, '--help').stdout).toMatch(/^ +--tta <none\|flip> +test-time augmentation/m);
+      const r = cli(name, '--model', 'x', name === 'predict' ? '--image' : '--data', 'y', '--tta', 'mirror');
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^unknown tta 'mirror'\nusage: /);
+    }
+  });
+
   it('still says what is wrong when the flag is unknown, and where the options are listed', () => {
     const r = cli('evaluate', '--modle', 'x');
     expect(r.code).toBe(2);

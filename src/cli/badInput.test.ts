@@ -63,6 +63,7 @@ describe('bad-input corpus: one zip with a bad entry of every kind', () => {
   let inspect: Run;
   let train: Run;
   let evaluate: Run;
+  let evaluateFlip: Run;
 
   beforeAll(() => {
     zip = path.join(tmp, 'mixed.zip');
@@ -92,6 +93,7 @@ describe('bad-input corpus: one zip with a bad entry of every kind', () => {
     inspect = cli('inspect', '--data', zip);
     train = cli('train', '--data', zip, ...SMALL_TRAIN, '--out', modelDir);
     evaluate = cli('evaluate', '--model', modelDir, '--data', zip);
+    evaluateFlip = cli('evaluate', '--model', modelDir, '--data', zip, '--tta', 'flip');
   }, 600_000);
 
   it('inspect exits 0 and counts only the good images', () => {
@@ -127,6 +129,14 @@ describe('bad-input corpus: one zip with a bad entry of every kind', () => {
 
   it.each(BAD)('train names %s', (file, reason) => {
     expect(train.stderr).toMatch(line(file, reason));
+  });
+
+  it('evaluate --tta flip scores the same test split, each image also mirrored', () => {
+    expect(evaluateFlip.code).toBe(0);
+    const flipped = JSON.parse(evaluateFlip.stdout);
+    expect(flipped).toMatchObject({ task: 'classification', n: 4 });
+    expect(flipped.accuracy).toBeGreaterThanOrEqual(0);
+    expect(flipped.accuracy).toBeLessThanOrEqual(1);
   });
 
   it('evaluate exits 0 on the test split without its damaged image, naming it', () => {

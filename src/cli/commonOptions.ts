@@ -1,4 +1,5 @@
 import { BACKBONE_NAMES, backboneSpec } from '../engine/models';
+import { TTA_NAMES } from '../engine/train';
 import type { CommandOptions } from './args';
 import { NODE_BACKENDS } from './node/nodeBackends';
 import { numberOption } from './numberOption';
@@ -32,4 +33,10 @@ export const COMMON_OPTIONS = {
   freeze: { type: 'string', value: 'PATH', multiple: true, help: 'freeze a module and everything under it (applied in order with --unfreeze)' },
   unfreeze: { type: 'string', value: 'PATH', multiple: true, help: 'unfreeze a module and everything under it' },
   backend: { type: 'string', choices: NODE_BACKENDS, default: 'wasm', help: 'the tfjs backend to run on' },
+  tta: {
+    type: 'string',
+    choices: TTA_NAMES,
+    default: 'none',
+    help: 'test-time augmentation: flip also predicts each image mirrored and averages (keypoints mirrored back)',
+  },
 } satisfies CommandOptions;

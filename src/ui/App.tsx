@@ -11,10 +11,11 @@ import { StepRail } from './components/StepRail';
 import { TrainCharts } from './components/TrainCharts';
 import { TrainPanel } from './components/TrainPanel';
 import { LandmarksPanel } from './landmarks/LandmarksPanel';
+import { ResultsPanel } from './results/ResultsPanel';
 import { stepId } from './steps';
 
 /** The Results step's parts, in order: add a component here to add it to Results. */
-const RESULTS = [PredictPanel, ConfusionMatrix, Gallery];
+const RESULTS = [PredictPanel, ConfusionMatrix, ResultsPanel, Gallery];
 
 export function App() {
   return (

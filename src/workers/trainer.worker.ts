@@ -45,16 +45,21 @@ import {
   fitBatchSizeToDevice,
   idbFeatureStore,
   idbRunStore,
+  interpret,
   lrFind,
   LR_FIND_DEFAULTS,
   memoryFeatureStore,
   planTraining,
+  predictArchive,
   predictImage,
   runTraining,
   showBatch,
   spillingFeatureStore,
   trainingSplits,
+  type Interpretation,
+  type PredictedFile,
   type RunningTraining,
+  type TtaName,
 } from '../engine/train';
 import type { Checkpoint, LrFindResult, LrPoint, Report, ShownImage, ReportData, TrainConfig, TrainingChoices, TrainListener } from '../engine/train';
 
@@ -412,9 +417,37 @@ const api = {
   stop: () => training?.stop(),
 
   /** One image (its file's bytes, transferred) → the task's prediction with the current model. */
-  async predict(bytes: ArrayBuffer, task: TaskName, ctx: TaskContext): Promise<Prediction> {
+  async predict(bytes: ArrayBuffer, task: TaskName, ctx: TaskContext, options: { tta?: TtaName } = {}): Promise<Prediction> {
     (await e2e)?.faultAt('predict');
-    return predictImage(current(), TASKS[task], ctx, new Uint8Array(bytes), bitmapDecoder);
+    return predictImage(current(), TASKS[task], ctx, new Uint8Array(bytes), bitmapDecoder, options);
+  },
+  /**
+   * The current model on the open dataset's test split (`interpret`, the run's splits): its metrics and confusion
+   * matrix, and every image's loss, truth and prediction, worst first.
+   */
+  async interpretTest(
+    task: TaskName,
+    ctx: TaskContext,
+    options: { tta?: TtaName; batchSize?: number },
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<Interpretation> {
+    const { archive, index } = await openedDataset();
+    const items = trainingSplits(index).test;
+    if (items.length === 0) {
+      throw new Error(`${index.report.name} has no test split (its splits: ${Object.keys(index.report.splits).join(', ') || 'none'})`);
+    }
+    return interpret(current(), TASKS[task], ctx, archive, items, { decoder: bitmapDecoder, ...options, onProgress });
+  },
+  /** Every image of a zip or of picked files → one row each, a bad image's row saying why (`predictArchive`). */
+  async predictBatch(
+    source: DatasetSource,
+    task: TaskName,
+    ctx: TaskContext,
+    options: { tta?: TtaName },
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<PredictedFile[]> {
+    const archive = await openSource(source);
+    return predictArchive(current(), TASKS[task], ctx, archive, { decoder: bitmapDecoder, ...options, onProgress });
   },
   /** The trained model's files (model.json, weights.bin, studio.json) as one zip, for "Download model". */
   async exportZip(): Promise<Uint8Array> {

@@ -1,7 +1,7 @@
 import { loadSavedModel, readSavedModelMeta } from '../../engine/models';
 import { printable, scanDataset, splitDataset, splitRole, SPLIT_ROLES, type DatasetItem } from '../../engine/data';
 import { taskFor, TASKS } from '../../engine/tasks';
-import { evaluate } from '../../engine/train';
+import { evaluate, type TtaName } from '../../engine/train';
 import { parseCommandArgs, usageText, UsageError, type CommandOptions } from '../args';
 import { COMMON_OPTIONS } from '../commonOptions';
 import { formatProblems } from '../inspect';
@@ -24,6 +24,7 @@ const OPTIONS = {
     defaultText: 'test, or val when there is no test split',
   },
   batch: { type: 'string', value: 'N', default: '32', help: 'images per batch' },
+  tta: COMMON_OPTIONS.tta,
   backend: COMMON_OPTIONS.backend,
 } satisfies CommandOptions;
 const USAGE = usageText('evaluate', OPTIONS);
@@ -67,6 +68,7 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
         inputSize: meta.inputSize,
         preprocessing: meta.preprocessing,
         batchSize,
+        tta: values.tta as TtaName,
       });
       process.stdout.write(JSON.stringify({ task: task.name, n: e.n, ...e.metrics }) + '\n');
     } finally {

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { loadSavedModel } from '../../engine/models';
 import { TASKS } from '../../engine/tasks';
-import { predictImage } from '../../engine/train';
+import { predictImage, type TtaName } from '../../engine/train';
 import { parseCommandArgs, type CommandOptions } from '../args';
 import { readModelDir } from '../modelDir';
 import { COMMON_OPTIONS } from '../commonOptions';
@@ -12,6 +12,7 @@ import { sharpDecoder } from '../node/sharpDecoder';
 const OPTIONS = {
   model: { type: 'string', value: 'DIR', required: true, help: 'a saved model: the folder train --out wrote' },
   image: { type: 'string', value: 'FILE', multiple: true, required: true, help: 'an image to predict; repeat for more' },
+  tta: COMMON_OPTIONS.tta,
   backend: COMMON_OPTIONS.backend,
 } satisfies CommandOptions;
 
@@ -43,6 +44,7 @@ export async function predictCommand(argv: string[]): Promise<number> {
         const prediction = await predictImage(model, TASKS[meta.task], meta.ctx, bytes, sharpDecoder, {
           inputSize: meta.inputSize,
           preprocessing: meta.preprocessing,
+          tta: values.tta as TtaName,
         });
         line = { image: file, ...prediction };
       } catch (e) {

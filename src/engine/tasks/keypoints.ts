@@ -1,4 +1,6 @@
+import * as tf from '@tensorflow/tfjs';
 import { targetsOf } from '../data';
+import { FLIP_68 } from '../train/augment';
 import { PRESET_OUTPUTS } from '../models';
 import { nme } from './nme';
 import { itemOutputs } from './rowOf';
@@ -71,4 +73,11 @@ export const keypoints: Task = {
     return { task: 'keypoints', points };
   },
   itemError: (outputs, item) => nme(outputs[0], item.points!, item.width, item.height),
+  // A mirrored face's point i is the face's point FLIP_68[i] with x → 1 − x (coordinates are 0..1).
+  unflip: ([mirrored]) => {
+    const columns = Array.from({ length: 2 * POINTS }, (_, c) => 2 * FLIP_68[c >> 1] + (c % 2));
+    const sign = Array.from({ length: 2 * POINTS }, (_, c) => (c % 2 === 0 ? -1 : 1));
+    const offset = Array.from({ length: 2 * POINTS }, (_, c) => (c % 2 === 0 ? 1 : 0));
+    return [tf.gather(mirrored, tf.tensor1d(columns, 'int32'), 1).mul(tf.tensor1d(sign)).add(tf.tensor1d(offset))];
+  },
 };

@@ -62,6 +62,11 @@ export interface Task {
   decode(outputs: number[][], size: { width: number; height: number }, ctx: TaskContext): Prediction;
   /** One item's error for the best/worst gallery: lower is better. */
   itemError(outputs: number[][], item: DatasetItem, ctx: TaskContext): number;
+  /**
+   * The outputs of horizontally mirrored images ([n, width] each) → the outputs of the images themselves, for flip
+   * test-time augmentation; absent where a mirror changes nothing the task predicts. Call inside a tidy.
+   */
+  unflip?(outputs: tf.Tensor[], ctx: TaskContext): tf.Tensor[];
 }
 
 /** The dataset's task → the studio's task. */

@@ -3,13 +3,25 @@ import type { Archive, DatasetItem, ImageDecoder } from '../data';
 import type { Preprocessing } from '../models';
 import type { Evaluation, Task, TaskContext } from '../tasks/types';
 import { imageOptionsFor, inOrder, loadImages, prefetch, type InputBatch } from './batches';
-import { outputLosses, weightedTotal } from './step';
+import { outputLosses, weightedTotal, type OutputLoss } from './step';
+import { predictOutputs, type TtaName } from './tta';
 
 /** One item's raw outputs (one row per model output) and its `Task.itemError`. */
 export interface ScoredItem {
   item: DatasetItem;
   outputs: number[][];
   error: number;
+  /** The task's weighted loss on this item alone (fastai's `top_losses`); only with `itemLosses`. */
+  loss?: number;
+}
+
+/** Each row's weighted loss, as the batch's loss would be on that row alone: [n]. Call inside a tidy. */
+function rowLosses(preds: tf.Tensor[], targets: tf.Tensor[], lossSpec: OutputLoss[]): tf.Tensor1D {
+  const n = preds[0].shape[0];
+  const row = (t: tf.Tensor, r: number) => t.slice([r, 0], [1, -1]);
+  return tf.stack(
+    Array.from({ length: n }, (_, r) => weightedTotal(outputLosses(preds.map((p) => row(p, r)), targets.map((t) => row(t, r)), lossSpec), lossSpec)),
+  ) as tf.Tensor1D;
 }
 
 export interface BatchEvaluation {
@@ -22,14 +34,15 @@ export interface BatchEvaluation {
 
 /**
  * Runs `model` in inference mode over `batches` (which it disposes): the task's metrics, each batch's loss
- * and, with `score`, every item's outputs and error for the best/worst gallery. One read back per batch.
+ * and, with `score`, every item's outputs and error for the best/worst gallery (with `itemLosses`, its loss too).
+ * `tta: 'flip'` averages each image's outputs with its mirror's (`predictOutputs`). One read back per batch.
  */
 export async function evaluateBatches(
   model: tf.LayersModel,
   task: Task,
   ctx: TaskContext,
   batches: AsyncIterable<InputBatch>,
-  options: { score?: boolean; onBatch?: (done: number) => void } = {},
+  options: { score?: boolean; itemLosses?: boolean; tta?: TtaName; onBatch?: (done: number) => void } = {},
 ): Promise<BatchEvaluation> {
   const metrics = task.metrics(ctx);
   const lossSpec = task.losses(ctx);
@@ -37,21 +50,22 @@ export async function evaluateBatches(
   const scored: ScoredItem[] = [];
   let done = 0;
   for await (const { inputs, items } of batches) {
-    const [loss, ...outputs] = tf.tidy(() => {
-      const y = model.predict(inputs.length === 1 ? inputs[0] : inputs, { batchSize: items.length });
-      const preds = Array.isArray(y) ? y : [y];
+    const perItem = options.score && options.itemLosses;
+    const [loss, itemLoss, ...outputs] = tf.tidy(() => {
+      const preds = predictOutputs(model, inputs, { task, ctx, tta: options.tta });
       const targets = task.targets(items, ctx);
-      return [weightedTotal(outputLosses(preds, targets, lossSpec), lossSpec), ...preds];
+      const total = weightedTotal(outputLosses(preds, targets, lossSpec), lossSpec);
+      return [total, perItem ? rowLosses(preds, targets, lossSpec) : tf.zeros([0]), ...preds];
     });
     tf.dispose(inputs);
-    const [lossValue, ...values] = (await Promise.all([loss, ...outputs].map((t) => t.data()))) as Float32Array[];
-    tf.dispose([loss, ...outputs]);
+    const [lossValue, itemLossValues, ...values] = (await Promise.all([loss, itemLoss, ...outputs].map((t) => t.data()))) as Float32Array[];
+    tf.dispose([loss, itemLoss, ...outputs]);
     losses.push(lossValue[0]);
     metrics.add(values, items);
     if (options.score) {
       items.forEach((item, i) => {
         const rows = values.map((v) => Array.from(v.subarray((i * v.length) / items.length, ((i + 1) * v.length) / items.length)));
-        scored.push({ item, outputs: rows, error: task.itemError(rows, item, ctx) });
+        scored.push({ item, outputs: rows, error: task.itemError(rows, item, ctx), ...(perItem ? { loss: itemLossValues[i] } : {}) });
       });
     }
     done += items.length;
@@ -68,6 +82,8 @@ export interface EvaluateOptions {
   preprocessing?: Preprocessing;
   /** Images per forward pass (default 32). */
   batchSize?: number;
+  /** Test-time augmentation (default 'none'). */
+  tta?: TtaName;
   /** Images done so far. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -83,6 +99,6 @@ export async function evaluate(
 ): Promise<Evaluation> {
   const images = imageOptionsFor(model, options);
   const batches = prefetch(items, inOrder(items.length, options.batchSize ?? 32), async (b) => [await loadImages(archive, b, images)]);
-  const { evaluation } = await evaluateBatches(model, task, ctx, batches, { onBatch: (done) => options.onProgress?.(done, items.length) });
+  const { evaluation } = await evaluateBatches(model, task, ctx, batches, { tta: options.tta, onBatch: (done) => options.onProgress?.(done, items.length) });
   return evaluation;
 }

@@ -1,7 +1,7 @@
 export { fit, FIT_DEFAULTS, HOOK_EVENTS } from './fit';
 export type { FitOptions, Hook, HookEvent, TrainContext, TrainData, TrainResult, Training } from './fit';
 export { evaluate, evaluateBatches, type EvaluateOptions, type BatchEvaluation, type ScoredItem } from './evaluate';
-export { predictImage, type PredictOptions } from './predict';
+export { predictImage, imageOutputs, type PredictOptions, type ImageOutputs } from './predict';
 export { augment, drawAugmentations, movePoints, FLIP_68, type Augmented, type ImageAugmentation } from './augment';
 export { AUGMENT_DEFAULTS, type AugmentOptions } from './augmentOptions';
 export { loadImages, loadPixels, imageOptionsFor, inOrder, prefetch, type ImageOptions, type InputBatch } from './batches';
@@ -37,3 +37,7 @@ export { planTraining, proposedHyperparameters, batchForDataset, unusableReason,
 export { prefixMetrics } from './metricKeys';
 export { runTraining, trainingSplits, type RunTrainingOptions, type RunningTraining, type TrainingDataset, type TrainingOutcome } from './runTraining';
 export { RECIPES, DEFAULT_BACKBONE, type Recipe } from './recipes';
+export { interpret, type Interpretation, type InterpretedItem } from './interpret';
+export { mostConfused, confusionCell, type ConfusedPair } from './confusion';
+export { predictOutputs, TTA_NAMES, type TtaName } from './tta';
+export { predictArchive, confidenceOf, type PredictedFile, type PredictArchiveOptions } from './predictArchive';

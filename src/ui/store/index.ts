@@ -6,11 +6,12 @@ import { createLrFinderSlice, type LrFinderSlice } from './lrFinderSlice';
 import { createShowBatchSlice, type ShowBatchSlice } from './showBatchSlice';
 import { createModelSlice, type ModelSlice } from './modelSlice';
 import { createPredictSlice, type PredictSlice } from './predictSlice';
+import { createResultsSlice, type ResultsSlice } from './resultsSlice';
 import { createTrainingSlice, type TrainingSlice } from './trainingSlice';
 import { createUiSlice, type UiSlice } from './uiSlice';
 
 /** The studio's one store: plain data (no tensors, workers or proxies) and the actions that change it. */
-export type StudioState = BackendSlice & ModelSlice & UiSlice & DatasetSlice & TrainingSlice & PredictSlice & LandmarksSlice & LrFinderSlice & ShowBatchSlice;
+export type StudioState = BackendSlice & ModelSlice & UiSlice & DatasetSlice & TrainingSlice & PredictSlice & ResultsSlice & LandmarksSlice & LrFinderSlice & ShowBatchSlice;
 
 export const useStudio = create<StudioState>()((...a) => ({
   ...createBackendSlice(...a),
@@ -19,6 +20,7 @@ export const useStudio = create<StudioState>()((...a) => ({
   ...createDatasetSlice(...a),
   ...createTrainingSlice(...a),
   ...createPredictSlice(...a),
+  ...createResultsSlice(...a),
   ...createLandmarksSlice(...a),
   ...createLrFinderSlice(...a),
   ...createShowBatchSlice(...a),
@@ -33,6 +35,7 @@ export function resetStudio(): void {
   s.resetDataset();
   s.resetTraining();
   s.resetPredict();
+  s.resetResults();
   s.resetLandmarks();
   s.resetLrFinder();
   s.resetShowBatch();

@@ -2,7 +2,7 @@ import { transfer } from 'comlink';
 import type { StateCreator } from 'zustand';
 import { printable, type DatasetItem } from '../../engine/data';
 import type { Prediction } from '../../engine/tasks';
-import type { TrainConfig } from '../../engine/train';
+import type { TrainConfig, TtaName } from '../../engine/train';
 import { errorInfo } from '../errorInfo';
 import { trainerWorker } from '../trainerWorkerClient';
 import type { StudioState } from './index';
@@ -40,9 +40,9 @@ export const initialPredictState = {
 };
 
 /** The trained model's prediction on one encoded image (its bytes transferred), decoded with the run's task. */
-export async function predictBlob(blob: Blob, run: TrainConfig): Promise<Prediction> {
+export async function predictBlob(blob: Blob, run: TrainConfig, tta: TtaName = 'none'): Promise<Prediction> {
   const bytes = await blob.arrayBuffer();
-  return trainerWorker.call<Prediction>((api) => api.predict(transfer(bytes, [bytes]), run.task, run.ctx));
+  return trainerWorker.call<Prediction>((api) => api.predict(transfer(bytes, [bytes]), run.task, run.ctx, { tta }));
 }
 
 /** What the trained keypoint model is called where its points are compared with the pretrained ones. */
@@ -59,7 +59,7 @@ export const createPredictSlice: StateCreator<StudioState, [], [], PredictSlice>
     if (!run) return;
     set({ predictStatus: 'predicting', predictError: null, predictErrorStack: null });
     try {
-      const result = await predictBlob(file, run);
+      const result = await predictBlob(file, run, get().tta);
       const truth = await trainerWorker.call((api) => api.itemNamed(file.name)).catch(() => null);
       const previous = get().prediction;
       if (previous) URL.revokeObjectURL(previous.url);
