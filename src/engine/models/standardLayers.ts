@@ -36,7 +36,8 @@ interface StandardEquivalent {
 function standardEquivalent(layer: tf.layers.Layer, inbound: unknown[], trainable: boolean): StandardEquivalent {
   if (!hasStandardForm(layer)) throw new Error(`${layer.name}: ${layer.getClassName()} has no standard form`);
   const placeholder = `${layer.name}__standard_input`;
-  const x = tf.input({ shape: (layer.input as tf.SymbolicTensor).shape.slice(1), name: placeholder });
+  // Node 0 is the model's own call; the trainer may call a layer again (the feature cache's head), on the same shape.
+  const x = tf.input({ shape: (layer.getInputAt(0) as tf.SymbolicTensor).shape.slice(1), name: placeholder });
   const y = layer.standardForm(x);
   const throwaway = tf.model({ inputs: x, outputs: y });
   try {
