@@ -118,6 +118,9 @@ const isolation = {
 
 export default defineConfig({
   plugins: [react(), tfjsWasm(), csp()],
+  // A dependency cache of its own for e2e-dev runs (they start from an empty one), so they never touch the
+  // one `npm start` uses.
+  cacheDir: process.env.VITE_CACHE_DIR,
   worker: {
     format: 'es',
     // tfjs-backend-wasm starts its pthreads from `wasmFactoryThreadedSimd.toString()`, which must still name
@@ -128,6 +131,11 @@ export default defineConfig({
       // does not use (the landmarks worker, which decodes images, then holds none of the zip reading).
       treeshake: { moduleSideEffects: [{ test: /[\\/]src[\\/]engine[\\/]data[\\/]/, sideEffects: false }] },
     },
+  },
+  optimizeDeps: {
+    // The workers' imports too (Vite scans only the page's by default): a dependency first met when a worker
+    // starts would be optimized then, and Vite reloads the page for it (the Landmarks panel lost its face).
+    entries: ['index.html', 'src/workers/*.worker.ts'],
   },
   server: { headers: isolation },
   preview: { headers: isolation },

@@ -53,6 +53,20 @@ test('landmarks: a sample face as a 468-point mesh and 68 points, rotatable, all
   });
 });
 
+test('landmarks: a worker that cannot start shows why in the panel, and the next try works', async ({ page }) => {
+  const section = page.getByRole('region', { name: 'Landmarks' });
+  const status = section.getByTestId('landmarks-status');
+  // The worker's own script fails to load, as it did under the dev server (issue 16).
+  await page.route(/landmarks\.worker/, (route) => route.abort());
+  await page.goto('/');
+  await section.getByRole('button', { name: 'Face 1' }).click();
+  await expect(status).toHaveText(/^The landmarks worker failed: .+ Try again, or reload the page\.$/, { timeout: 60_000 });
+
+  await page.unroute(/landmarks\.worker/);
+  await section.getByRole('button', { name: 'Face 1' }).click();
+  await expect(status).toHaveText('found 1 face', { timeout: 90_000 });
+});
+
 /** One field of the store (the e2e build exposes it on `window.__store`). */
 const field = (page: Page, key: string) =>
   page.evaluate((k) => (window as unknown as { __store: { getState(): Record<string, unknown> } }).__store.getState()[k], key);

@@ -1,8 +1,15 @@
 import { expect, test, type Page } from '@playwright/test';
 import { failOnRequestsLeavingLocalhost } from './offline';
 import { storeField } from './store';
-import { readFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { strFromU8, unzipSync } from 'fflate';
+
+/** Loads model folders with nothing but @tensorflow/tfjs in a fresh Node process (no studio code). */
+const PRISTINE_LOADER = path.resolve('src/engine/__tests__/loadInPristineTfjs.mjs');
 
 /** The studio's store, as the e2e build exposes it; only the fields this journey reads. */
 interface StoreView {
@@ -117,7 +124,7 @@ test('cats-dogs sample: train 2 epochs at 64², live charts, predict a dropped i
     expect(probs[0] + probs[1]).toBeCloseTo(1, 5);
   });
 
-  await test.step('Download model: a zip of model.json, weights.bin and studio.json', async () => {
+  await test.step('Download model: a zip of model.json, weights.bin and studio.json that plain tfjs loads', async () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download model' }).click()]);
     const zip = unzipSync(new Uint8Array(await readFile((await download.path())!)));
     expect(Object.keys(zip).sort()).toEqual(['model.json', 'studio.json', 'weights.bin']);
@@ -125,6 +132,24 @@ test('cats-dogs sample: train 2 epochs at 64², live charts, predict a dropped i
     expect(meta).toMatchObject({ task: 'classification', inputSize: 64, ctx: { classes: ['cats', 'dogs'] } });
     expect(JSON.parse(strFromU8(zip['model.json'])).weightsManifest[0].paths).toEqual(['weights.bin']);
     expect(zip['weights.bin'].byteLength).toBeGreaterThan(100_000);
+
+    // Any tfjs user can load it: a fresh Node process with plain @tensorflow/tfjs predicts a probability.
+    const dir = await mkdtemp(path.join(tmpdir(), 'downloaded-model-'));
+    try {
+      await Promise.all(Object.entries(zip).map(([name, bytes]) => writeFile(path.join(dir, name), bytes)));
+      const job = { dir, input: path.join(dir, 'input.f32'), shape: [1, 64, 64, 3], out: path.join(dir, 'outputs.json') };
+      await writeFile(job.input, new Uint8Array(new Float32Array(64 * 64 * 3).fill(128).buffer));
+      await writeFile(path.join(dir, 'jobs.json'), JSON.stringify([job]));
+      await promisify(execFile)(process.execPath, [PRISTINE_LOADER, path.join(dir, 'jobs.json')]);
+      const { outputs, metadata } = JSON.parse(await readFile(job.out, 'utf8'));
+      expect(outputs).toHaveLength(1);
+      expect(outputs[0]).toHaveLength(1);
+      expect(outputs[0][0]).toBeGreaterThanOrEqual(0);
+      expect(outputs[0][0]).toBeLessThanOrEqual(1);
+      expect(metadata.studio).toMatchObject({ task: 'classification', ctx: { classes: ['cats', 'dogs'] } });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   await test.step('reload: the trained project, its charts and its weights come back', async () => {

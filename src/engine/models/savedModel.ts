@@ -1,15 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import type { TaskContext, TaskName } from '../tasks';
-import type { ModelConfig } from './buildModel';
+import { buildModel, type ModelConfig } from './buildModel';
 import { backboneSpec } from './backbones';
 import { rememberConfig } from './modelConfigOf';
+import { standardWeightNames, toStandardLayers } from './standardLayers';
 import type { Preprocessing } from './types';
-// Registers the studio's custom layers with tf.serialization before any model.json is read.
-import './layers/AdaptivePool2d';
-import './layers/batchNorm';
-import './layers/channelLayers';
 
-/** File names of a saved model: a standard tfjs layers model plus the studio's own description of it. */
+/**
+ * File names of a saved model: a standard tfjs layers model (no studio layer classes: plain
+ * `tf.loadLayersModel` reads it) plus the studio's own description of it.
+ */
 export const SAVED_MODEL_FILES = { model: 'model.json', weights: 'weights.bin', meta: 'studio.json' } as const;
 
 /** Version of `studio.json`; a loader refuses files of another version rather than misread them. */
@@ -52,8 +52,9 @@ function joined(data: tf.io.WeightData): Uint8Array {
 }
 
 /**
- * Serializes a trained model (topology, every weight, each layer's `trainable` flag) and its description.
- * Resolves to `model.json`, `weights.bin` (one shard) and `studio.json`. Leaves the model and tf.memory as they were.
+ * Serializes a trained model (topology in standard Keras layers, every weight, each layer's `trainable` flag) and
+ * its description. Resolves to `model.json` (carrying the description too, as `userDefinedMetadata.studio`),
+ * `weights.bin` (one shard) and `studio.json`. Leaves the model and tf.memory as they were.
  */
 export async function saveModel(model: tf.LayersModel, info: SaveModelInfo): Promise<SavedModelFiles> {
   let artifacts: tf.io.ModelArtifacts | undefined;
@@ -64,13 +65,7 @@ export async function saveModel(model: tf.LayersModel, info: SaveModelInfo): Pro
     }),
   );
   if (!artifacts?.weightSpecs || artifacts.weightData === undefined) throw new Error(`${model.name}: tfjs saved no weights`);
-  const modelJSON: tf.io.ModelJSON = {
-    modelTopology: artifacts.modelTopology as tf.io.ModelJSON['modelTopology'],
-    format: artifacts.format,
-    generatedBy: artifacts.generatedBy,
-    convertedBy: artifacts.convertedBy,
-    weightsManifest: [{ paths: [SAVED_MODEL_FILES.weights], weights: artifacts.weightSpecs }],
-  };
+  const standard = toStandardLayers(model, artifacts.modelTopology as tf.io.ModelJSON['modelTopology'], artifacts.weightSpecs);
   const meta: SavedModelMeta = {
     version: SAVED_MODEL_VERSION,
     model: info.model,
@@ -80,6 +75,14 @@ export async function saveModel(model: tf.LayersModel, info: SaveModelInfo): Pro
     inputSize: inputSizeOf(model),
     metrics: info.metrics ?? {},
     created: info.created ?? new Date().toISOString(),
+  };
+  const modelJSON: tf.io.ModelJSON = {
+    modelTopology: standard.topology,
+    format: artifacts.format,
+    generatedBy: artifacts.generatedBy,
+    convertedBy: artifacts.convertedBy,
+    weightsManifest: [{ paths: [SAVED_MODEL_FILES.weights], weights: standard.weightSpecs }],
+    userDefinedMetadata: { studio: meta as unknown as object },
   };
   const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
   return {
@@ -109,19 +112,50 @@ export function readSavedModelMeta(files: SavedModelFiles): SavedModelMeta {
 }
 
 /**
- * Sets each layer's `trainable` as the topology says: custom layers whose constructors take only a name
- * (AdaptivePool2d, ChannelZeroPad) would otherwise come back trainable inside a frozen module.
+ * Sets each layer's `trainable` as the topology says (fine-tuning may have opened layers the config's freeze ops
+ * do not). Layers of a standard form that the studio model has as one custom layer are not in it: skipped.
  */
 function restoreTrainable(model: tf.LayersModel, modelJSON: tf.io.ModelJSON): void {
   const topology = modelJSON.modelTopology as { config?: { layers?: { config: { name: string; trainable?: boolean } }[] } };
+  const byName = new Map(model.layers.map((l) => [l.name, l]));
   for (const { config } of topology.config?.layers ?? []) {
-    if (config.trainable !== undefined) model.getLayer(config.name).trainable = config.trainable;
+    const layer = byName.get(config.name);
+    if (layer && config.trainable !== undefined) layer.trainable = config.trainable;
   }
 }
 
 /**
- * Rebuilds a model from `saveModel`'s files (or any tfjs layers `model.json` whose shards are among `files`,
- * plus a `studio.json`). The caller owns the model and disposes it.
+ * Sets every weight of `model` from the file's weights, found under the weight's own name or, for a custom layer's
+ * weight, under its standard form's name (reshaped back). Throws naming what is missing or left over.
+ */
+function setWeightsFrom(model: tf.LayersModel, saved: tf.NamedTensorMap): void {
+  const standard = standardWeightNames(model);
+  const used = new Set<string>();
+  tf.tidy(() => {
+    for (const layer of model.layers) {
+      if (layer.weights.length === 0) continue;
+      layer.setWeights(
+        layer.weights.map((w) => {
+          const name = [w.originalName, standard.get(w.originalName)?.name].find((n) => n !== undefined && n in saved);
+          if (name === undefined) {
+            throw new Error(`${SAVED_MODEL_FILES.model} has no weight '${w.originalName}', which ${model.name} needs: the files are not this model's`);
+          }
+          used.add(name);
+          return saved[name].reshape(w.shape as number[]);
+        }),
+      );
+    }
+  });
+  const extra = Object.keys(saved).filter((name) => !used.has(name));
+  if (extra.length) {
+    throw new Error(`${SAVED_MODEL_FILES.model} holds weights ${model.name} does not have (${extra.slice(0, 3).join(', ')}${extra.length > 3 ? '…' : ''}): the files are not this model's`);
+  }
+}
+
+/**
+ * Rebuilds a model from `saveModel`'s files: the studio's own network for `studio.json`'s model config (its custom
+ * layers, module paths and freezing), with the weights of `model.json`'s shards among `files` (standard-form names,
+ * or the custom layers' own names as older saves have them). The caller owns the model and disposes it.
  */
 export async function loadSavedModel(files: SavedModelFiles): Promise<{ model: tf.LayersModel; meta: SavedModelMeta }> {
   const meta = readSavedModelMeta(files);
@@ -138,12 +172,16 @@ export async function loadSavedModel(files: SavedModelFiles): Promise<{ model: t
     checkWeights(paths.join(', '), specs, data);
     return [specs, data];
   });
-  const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+  const model = buildModel(meta.model);
+  const saved = tf.io.decodeWeights(artifacts.weightData!, artifacts.weightSpecs!);
   try {
     checkOutputsFitTask(model, meta);
+    setWeightsFrom(model, saved);
   } catch (e) {
     model.dispose();
     throw e;
+  } finally {
+    tf.dispose(saved);
   }
   restoreTrainable(model, modelJSON);
   rememberConfig(model, meta.model);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackboneSpec, Trunk } from '../types';
 import { adaptivePool2d } from '../layers/AdaptivePool2d';
+import type { HasStandardForm } from '../layers/standardForm';
 
 /**
  * 1/6 as the CenterNet graph stores it (float16: 0.1666259765625). Every hard-swish and hard-sigmoid of the
@@ -8,8 +9,14 @@ import { adaptivePool2d } from '../layers/AdaptivePool2d';
  */
 export const ONE_SIXTH = 0.1666259765625;
 
+/** relu6(x + 3) with Keras layers: `<name>__plus3`, `<name>__relu6`. */
+function relu6Plus3(x: tf.SymbolicTensor, name: string): tf.SymbolicTensor {
+  const plus3 = tf.layers.rescaling({ name: `${name}__plus3`, scale: 1, offset: 3 }).apply(x) as tf.SymbolicTensor;
+  return tf.layers.activation({ name: `${name}__relu6`, activation: 'relu6' }).apply(plus3) as tf.SymbolicTensor;
+}
+
 /** hard_swish as the graph computes it: (x · ⅙) · relu6(x + 3). */
-export class HardSwish extends tf.layers.Layer {
+export class HardSwish extends tf.layers.Layer implements HasStandardForm {
   static className = 'HardSwish';
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
@@ -17,17 +24,28 @@ export class HardSwish extends tf.layers.Layer {
       return tf.mul(tf.mul(x, ONE_SIXTH), tf.relu6(tf.add(x, 3)));
     });
   }
+
+  /** The same products in the same order: Rescaling(⅙) · relu6(Rescaling(1, +3)). */
+  standardForm(x: tf.SymbolicTensor): tf.SymbolicTensor {
+    const scaled = tf.layers.rescaling({ name: `${this.name}__scaled`, scale: ONE_SIXTH, offset: 0 }).apply(x) as tf.SymbolicTensor;
+    return tf.layers.multiply({ name: this.name }).apply([scaled, relu6Plus3(x, this.name)]) as tf.SymbolicTensor;
+  }
 }
 tf.serialization.registerClass(HardSwish);
 
 /** The squeeze-excite gate as the graph computes it: relu6(x + 3) · ⅙. */
-export class HardSigmoid extends tf.layers.Layer {
+export class HardSigmoid extends tf.layers.Layer implements HasStandardForm {
   static className = 'HardSigmoid';
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
       const x = Array.isArray(inputs) ? inputs[0] : inputs;
       return tf.mul(tf.relu6(tf.add(x, 3)), ONE_SIXTH);
     });
+  }
+
+  /** Rescaling(⅙) after relu6(Rescaling(1, +3)). (tfjs' own hardSigmoid has slope 0.2, not ⅙.) */
+  standardForm(x: tf.SymbolicTensor): tf.SymbolicTensor {
+    return tf.layers.rescaling({ name: this.name, scale: ONE_SIXTH, offset: 0 }).apply(relu6Plus3(x, this.name)) as tf.SymbolicTensor;
   }
 }
 tf.serialization.registerClass(HardSigmoid);

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
+import type { HasStandardForm } from './standardForm';
 
 // Layers face-api (dlib) uses that tf.layers lacks.
 
@@ -8,7 +9,7 @@ import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
  * face-api's (dlib's) scale layer, `x * weight + bias` per channel: a BatchNorm folded to an affine map.
  * Weights `weight` and `bias`, both [channels], in that order.
  */
-export class ChannelAffine extends tf.layers.Layer {
+export class ChannelAffine extends tf.layers.Layer implements HasStandardForm {
   static className = 'ChannelAffine';
   private weight: tf.LayerVariable | null = null;
   private bias: tf.LayerVariable | null = null;
@@ -37,6 +38,12 @@ export class ChannelAffine extends tf.layers.Layer {
       return tf.add(tf.mul(x, this.weight!.read()), this.bias!.read());
     });
   }
+
+  /** A 1×1 depthwise conv: its kernel [1, 1, C, 1] holds `weight`, its bias `bias`. */
+  standardForm(x: tf.SymbolicTensor): tf.SymbolicTensor {
+    if (x.rank !== 4) throw new Error(`${this.name}: a standard form exists for images [batch, h, w, c] only, got rank ${x.rank}`);
+    return tf.layers.depthwiseConv2d({ name: this.name, kernelSize: 1, useBias: true }).apply(x) as tf.SymbolicTensor;
+  }
 }
 tf.serialization.registerClass(ChannelAffine);
 
@@ -47,7 +54,7 @@ export interface ChannelZeroPadArgs {
 }
 
 /** Appends zero channels (face-api's `tf.concat([pooled, zeros], 3)` on a widening shortcut). */
-export class ChannelZeroPad extends tf.layers.Layer {
+export class ChannelZeroPad extends tf.layers.Layer implements HasStandardForm {
   static className = 'ChannelZeroPad';
   readonly channels: number;
 
@@ -73,6 +80,15 @@ export class ChannelZeroPad extends tf.layers.Layer {
 
   override getConfig(): tf.serialization.ConfigDict {
     return { ...super.getConfig(), channels: this.channels };
+  }
+
+  /** ZeroPadding2D pads only height and width: the channels are moved to the width's place and back. */
+  standardForm(x: tf.SymbolicTensor): tf.SymbolicTensor {
+    if (x.rank !== 4) throw new Error(`${this.name}: a standard form exists for images [batch, h, w, c] only, got rank ${x.rank}`);
+    const swap = (name: string) => tf.layers.permute({ name, dims: [1, 3, 2] });
+    let y = swap(`${this.name}__hcw`).apply(x) as tf.SymbolicTensor;
+    y = tf.layers.zeroPadding2d({ name: `${this.name}__zeros`, padding: [[0, 0], [0, this.channels]] }).apply(y) as tf.SymbolicTensor;
+    return swap(this.name).apply(y) as tf.SymbolicTensor;
   }
 }
 tf.serialization.registerClass(ChannelZeroPad);
