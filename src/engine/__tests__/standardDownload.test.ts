@@ -50,8 +50,13 @@ function infoFor(config: ModelConfig): SaveModelInfo {
   }
 }
 
+/**
+ * Every custom layer and every head: all presets on resnet18, mobilenet_v3 and face_resnet; vgg16 (whose own head
+ * is a 0.5 GB weights.bin) and resnet34 add no layer kind, so they run two presets and one.
+ */
+const FEWER: Partial<Record<(typeof BACKBONE_NAMES)[number], string[]>> = { vgg16: ['binary', 'keypoints'], resnet34: ['binary'] };
 const CASES: ModelConfig[] = BACKBONE_NAMES.flatMap((backbone) =>
-  presetsFor(backboneSpec(backbone)).map((preset) => ({
+  presetsFor(backboneSpec(backbone)).filter((preset) => FEWER[backbone]?.includes(preset) ?? true).map((preset) => ({
     backbone,
     preset,
     inputSize: inputSize({ backbone }),
@@ -91,7 +96,7 @@ describe('saveModel: the downloaded model.json is standard tfjs', () => {
   const pixels = new Map<number, tf.Tensor4D>();
 
   beforeAll(async () => {
-    await useBackend('cpu');
+    await useBackend('wasm');
     dir = await mkdtemp(path.join(tmpdir(), 'standard-download-'));
     const { archive, close } = await openDataset(path.join(DATASETS, 'cats-dogs.zip'));
     const photo = archive.entries.find((e) => /\/dogs\/[^/]+\.jpe?g$/i.test(e.path))!;
