@@ -63,7 +63,7 @@ export function CaptureToClass() {
   };
 
   return (
-    <section className="webcam-panel" aria-label="Add images from the camera">
+    <div className="webcam-panel" role="group" aria-label="Add images from the camera">
       <h3>Add images from the camera</h3>
       <div className="webcam-live">
         <CameraView camera={camera}>
@@ -111,6 +111,6 @@ export function CaptureToClass() {
           ) : null}
         </div>
       </div>
-    </section>
+    </div>
   );
 }

@@ -16,9 +16,9 @@ export function LiveLandmarks() {
     await landmarksFrame(frame, snapshot);
   });
   return (
-    <section className="webcam-panel" aria-label="Landmarks from the camera">
+    <div className="webcam-panel" role="group" aria-label="Landmarks from the camera">
       <h3>Landmarks from the camera</h3>
       <CameraView camera={camera} />
-    </section>
+    </div>
   );
 }

@@ -54,7 +54,7 @@ export function LivePredict({ ready }: { ready: boolean }) {
   });
 
   return (
-    <section className="webcam-panel" aria-label="Predict from the camera">
+    <div className="webcam-panel" role="group" aria-label="Predict from the camera">
       <h3>Predict from the camera</h3>
       {ready ? (
         <div className="webcam-live">
@@ -73,6 +73,6 @@ export function LivePredict({ ready }: { ready: boolean }) {
       ) : (
         <p className="muted">Train a model first.</p>
       )}
-    </section>
+    </div>
   );
 }
