@@ -79,6 +79,7 @@ test('webcam: add camera frames to a class, train, live prediction and live land
   const capture = page.getByRole('group', { name: 'Add images from the camera' });
   await test.step('add 5 frames to cats from the camera: the train count goes up by 5', async () => {
     const before = await trainCount(page, 'cats');
+    const gridBefore = await page.getByTestId('grid-count').textContent();
     await capture.getByRole('button', { name: 'Start camera' }).click();
     await expect(capture.getByRole('button', { name: 'Stop camera' })).toBeVisible({ timeout: 30_000 });
     await capture.getByRole('combobox', { name: 'Capture class' }).selectOption('cats');
@@ -90,8 +91,18 @@ test('webcam: add camera frames to a class, train, live prediction and live land
     await expect.poll(() => trainCount(page, 'cats')).toBe(before + 5);
     const paths = (await field(page, 'datasetAdded')).flat();
     expect(paths.every((p) => /^train\/cats\/webcam-[a-z0-9]+-\d+\.jpg$/.test(p))).toBe(true);
-    // The grid shows them: a captured image's thumbnail is in the train split's grid.
-    await expect(page.getByTestId('thumbnail-grid')).toBeVisible();
+    // The grid counts them, and the worker makes their thumbnails as for the zip's own images.
+    await expect(page.getByTestId('grid-count')).toHaveText(`${parseInt(gridBefore!) + 5} images`);
+    const thumbBytes = await page.evaluate(
+      async (path) => {
+        const worker = (window as unknown as { __trainerWorker: { now(fn: (api: { thumbnails(p: string[], side: number): Promise<(Blob | null)[]> }) => Promise<(Blob | null)[]>): Promise<(Blob | null)[]> } })
+          .__trainerWorker;
+        const [blob] = await worker.now((api) => api.thumbnails([path], 64));
+        return blob?.size ?? 0;
+      },
+      paths[0],
+    );
+    expect(thumbBytes).toBeGreaterThan(500);
   });
 
   await test.step('a new class from the camera, then Undo takes it back', async () => {
@@ -136,5 +147,23 @@ test('webcam: add camera frames to a class, train, live prediction and live land
       .poll(() => page.getByTestId('landmarks-plot').evaluate((el) => (el as unknown as PlotDiv).data?.[0]?.x.length ?? 0), { timeout: 60_000 })
       .toBe(468);
     await expect(section.getByTestId('landmarks-overlay').locator('circle')).toHaveCount(468);
+  });
+
+  await test.step('a new backend restarts the trainer worker: it reads the dataset again with the 5 captures', async () => {
+    const added = (await field(page, 'datasetAdded')).flat();
+    await page.getByRole('combobox', { name: 'Backend' }).selectOption('cpu');
+    await expect(page.getByTestId('backend-badge')).toContainText('cpu forced', { timeout: 60_000 });
+    await expect.poll(() => field(page, 'modelStatus'), { timeout: 90_000 }).toBe('ready');
+    const paths = await page.evaluate(
+      async () =>
+        (
+          await (
+            window as unknown as {
+              __trainerWorker: { now(fn: (api: { items(split: string, offset: number, count: number): Promise<{ path: string }[]> }) => Promise<{ path: string }[]>): Promise<{ path: string }[]> };
+            }
+          ).__trainerWorker.now((api) => api.items('train', 0, 10_000))
+        ).map((i) => i.path),
+    );
+    expect(paths.filter((p) => p.includes('/webcam-')).sort()).toEqual([...added].sort());
   });
 });
