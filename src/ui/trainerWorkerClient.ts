@@ -1,6 +1,6 @@
 import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
 import type { LayoutName, ScanProgress, DatasetReport } from '../engine/data';
-import type { DatasetSource, TrainerWorkerApi } from '../workers/trainer.worker';
+import type { AddedImage, DatasetSource, TrainerWorkerApi } from '../workers/trainer.worker';
 
 /** A call that was cut short because the worker was restarted (a new backend); not a failure to show. */
 export class WorkerRestarted extends Error {
@@ -86,6 +86,32 @@ export class TrainerWorkerClient {
         reading = this.dataset;
       }
     }
+  }
+
+  /**
+   * Adds encoded images (camera captures) to class `className` of the open dataset as training images;
+   * resolves with the new report and where they went. A restarted worker reads them again with the dataset.
+   */
+  async addImages(className: string, images: Blob[]): Promise<{ report: DatasetReport; added: AddedImage[] }> {
+    const open = this.dataset;
+    if (!open) throw new Error('no dataset open');
+    const result = await this.now((api) => api.addImages(className, images));
+    if (this.dataset === open) open.source = { ...open.source, added: [...(open.source.added ?? []), ...result.added] };
+    return result;
+  }
+
+  /** Takes images added with `addImages` out of the open dataset again. */
+  async removeImages(paths: string[]): Promise<DatasetReport> {
+    const open = this.dataset;
+    if (!open) throw new Error('no dataset open');
+    const report = await this.now((api) => api.removeImages(paths));
+    if (this.dataset === open) open.source = { ...open.source, added: (open.source.added ?? []).filter((a) => !paths.includes(a.path)) };
+    return report;
+  }
+
+  /** The open dataset as given, with the images added to it since. */
+  openSource(): DatasetSource | null {
+    return this.dataset?.source ?? null;
   }
 
   /** Forgets the open dataset: a restarted worker starts without one. */

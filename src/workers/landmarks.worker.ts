@@ -4,7 +4,7 @@ import { Human } from '../../node_modules/@vladmandic/human/dist/human.esm-nobun
 import { env as faceApiEnv, FaceLandmark68Net } from '@vladmandic/face-api/dist/face-api.esm-nobundle.js';
 import { expose } from 'comlink';
 import { selectBackend, type BackendChoice, type SelectBackendOptions } from '../engine/backend';
-import { bitmapDecoder } from '../engine/data';
+import { bitmapDecoder, bitmapPixels, type DecodedImage } from '../engine/data';
 import { createLandmarker, type LandmarkLibs, type Landmarker, type LandmarkMode, type LandmarkResult } from '../engine/landmarks';
 import { fetchSource } from '../engine/models';
 
@@ -38,6 +38,13 @@ faceApiEnv.setEnv(workerEnvironment());
 let choice: Promise<BackendChoice> | null = null;
 let landmarker: Promise<Landmarker> | null = null;
 
+async function detectIn(image: DecodedImage, mode: LandmarkMode): Promise<LandmarkResult> {
+  if (!choice) throw new Error('landmarks worker: init first');
+  await choice;
+  landmarker ??= createLandmarker(libs, fetchSource('/weights/'));
+  return (await landmarker).detect(image, { mode });
+}
+
 const api = {
   /** Picks and starts the tfjs backend of this worker; the models load on the first `detect`. */
   init(options: SelectBackendOptions): Promise<BackendChoice> {
@@ -46,11 +53,15 @@ const api = {
   },
   /** Faces and landmarks of an encoded image (its buffer is transferred). */
   async detect(bytes: ArrayBuffer, mode: LandmarkMode): Promise<LandmarkResult> {
-    if (!choice) throw new Error('landmarks worker: init first');
-    await choice;
-    landmarker ??= createLandmarker(libs, fetchSource('/weights/'));
-    const image = await bitmapDecoder(new Uint8Array(bytes));
-    return (await landmarker).detect(image, { mode });
+    return detectIn(await bitmapDecoder(new Uint8Array(bytes)), mode);
+  },
+  /** Faces and landmarks of a camera frame (transferred, closed here). */
+  async detectFrame(frame: ImageBitmap, mode: LandmarkMode): Promise<LandmarkResult> {
+    try {
+      return await detectIn(bitmapPixels(frame), mode);
+    } finally {
+      frame.close();
+    }
   },
 };
 

@@ -3,11 +3,14 @@ import { expose, transfer } from 'comlink';
 import { zipSync } from 'fflate';
 import { destroyDevice, memoryInfo, restartBackend, selectBackend, type SelectBackendOptions } from '../engine/backend';
 import {
+  addedImagePath,
   bitmapDecoder,
+  bitmapPixels,
   blobFiles,
   blobSource,
   folderArchive,
   openZip,
+  overlayArchive,
   scanDataset,
   thumbnailBlob,
   type Archive,
@@ -66,16 +69,31 @@ import type { Checkpoint, LrFindResult, LrPoint, Report, ShownImage, ReportData,
 /** What the learning-rate finder tells the page as it sweeps: the feature cache built first, then each step. */
 export type LrFindEvent = { type: 'cache'; done: number; total: number } | { type: 'point'; point: LrPoint; index: number; total: number };
 
-/** What the user gave: a zip (dropped, picked or a fetched sample) or a dropped folder's files. */
-export type DatasetSource =
+/** An image added to the open dataset (a camera capture): its path in the dataset and its encoded bytes. */
+export interface AddedImage {
+  path: string;
+  blob: Blob;
+}
+
+/**
+ * What the user gave: a zip (dropped, picked or a fetched sample) or a dropped folder's files, and the images
+ * added to it since (camera captures), which a scan reads as if the zip held them.
+ */
+export type DatasetSource = (
   | { kind: 'zip'; name: string; blob: Blob }
-  | { kind: 'folder'; name: string; files: { path: string; blob: Blob }[] };
+  | { kind: 'folder'; name: string; files: { path: string; blob: Blob }[] }
+) & { added?: AddedImage[] };
 
 /** A checkpoint as the page shows it after a reload: the finished epochs and the Report, no weights. */
 export type CheckpointSummary = Omit<Checkpoint, 'weights' | 'optimizer' | 'best'> & { best?: Omit<NonNullable<Checkpoint['best']>, 'weights'> };
 
 /** The open dataset: its archive, opened once (here), and what its scan kept, by split and by path. */
 interface OpenDataset {
+  /** The zip or folder as given. */
+  base: Archive;
+  /** Images added to it (camera captures), by path. */
+  added: Map<string, Uint8Array>;
+  /** `base` with `added` over it: what was scanned, and what training reads. */
   archive: Archive;
   index: DatasetIndex;
   bySplit: Map<string, DatasetItem[]>;
@@ -162,7 +180,19 @@ function openSource(source: DatasetSource): Promise<Archive> | Archive {
  */
 async function readDataset(source: DatasetSource, layout?: LayoutName, onProgress?: (p: ScanProgress) => void): Promise<OpenDataset> {
   const opened = await openSource(source);
-  const archive = (await e2e)?.counted(opened) ?? opened;
+  const base = (await e2e)?.counted(opened) ?? opened;
+  const added = new Map(await Promise.all((source.added ?? []).map(async (a) => [a.path, new Uint8Array(await a.blob.arrayBuffer())] as const)));
+  return scanOpened(base, added, layout, onProgress);
+}
+
+/** Scans `base` with `added` over it (see `readDataset`). */
+async function scanOpened(
+  base: Archive,
+  added: Map<string, Uint8Array>,
+  layout?: LayoutName,
+  onProgress?: (p: ScanProgress) => void,
+): Promise<OpenDataset> {
+  const archive = added.size ? overlayArchive(base, added) : base;
   let last = 0;
   const index = await scanDataset(archive, {
     decoder: bitmapDecoder,
@@ -181,7 +211,31 @@ async function readDataset(source: DatasetSource, layout?: LayoutName, onProgres
     if (split) split.push(item);
     else bySplit.set(item.split, [item]);
   }
-  return { archive, index, bySplit, byPath: new Map(index.items.map((i) => [i.path, i])) };
+  return { base, added, archive, index, bySplit, byPath: new Map(index.items.map((i) => [i.path, i])) };
+}
+
+/** `open` scanned again with `added` over its zip, as the same layout; it becomes the open dataset. */
+async function rescan(open: OpenDataset, added: Map<string, Uint8Array>): Promise<DatasetReport> {
+  const reading = scanOpened(open.base, added, open.index.report.layout ?? undefined);
+  // Should the scan fail, the dataset stays as it was.
+  dataset = reading.catch(() => open);
+  return (await reading).index.report;
+}
+
+/**
+ * This worker's start time and the images it added so far: each added image gets a name no other had, even
+ * beside those a restarted worker read again.
+ */
+const SESSION = Date.now().toString(36);
+let addedCount = 0;
+/** The last edit of the open dataset: edits wait for the one before, so none is based on a stale scan. */
+let editing: Promise<unknown> = Promise.resolve();
+
+/** Runs `edit` on the open dataset once every earlier edit is done. */
+function editDataset<T>(edit: (open: OpenDataset) => Promise<T>): Promise<T> {
+  const run = editing.then(async () => edit(await openedDataset()));
+  editing = run.catch(() => undefined);
+  return run;
 }
 
 /** The dataset open now (once read); throws when none was opened. */
@@ -275,6 +329,24 @@ const api = {
     dataset = reading;
     return (await reading).index.report;
   },
+  /**
+   * Adds encoded images (camera captures) to class `className` of the open image-folder dataset, as training
+   * images (see `addedImagePath`), and scans it again; resolves with the new report and the images' paths.
+   */
+  addImages: (className: string, images: Blob[]) =>
+    editDataset(async (open) => {
+      const added = images.map((blob) => ({ path: addedImagePath(open.index, className, `webcam-${SESSION}-${++addedCount}.jpg`), blob }));
+      const next = new Map(open.added);
+      for (const a of added) next.set(a.path, new Uint8Array(await a.blob.arrayBuffer()));
+      return { report: await rescan(open, next), added };
+    }),
+  /** Takes images added with `addImages` out of the open dataset again (undo) and scans it again. */
+  removeImages: (paths: string[]) =>
+    editDataset((open) => {
+      const next = new Map(open.added);
+      for (const p of paths) next.delete(p);
+      return rescan(open, next);
+    }),
   /** `count` items of `split` from `offset` on, in the index's order: a page of the grid. */
   async items(split: string, offset: number, count: number): Promise<DatasetItem[]> {
     return ((await openedDataset()).bySplit.get(split) ?? []).slice(offset, offset + count);
@@ -416,6 +488,15 @@ const api = {
   resume: () => training?.resume(),
   stop: () => training?.stop(),
 
+  /** One camera frame (transferred, closed here) → the task's prediction with the current model. */
+  async predictFrame(frame: ImageBitmap, task: TaskName, ctx: TaskContext): Promise<Prediction> {
+    try {
+      // The frame is already decoded: the decoder predictImage asks for resizes it and ignores the (empty) bytes.
+      return await predictImage(current(), TASKS[task], ctx, new Uint8Array(0), async (_bytes, options) => bitmapPixels(frame, options));
+    } finally {
+      frame.close();
+    }
+  },
   /** One image (its file's bytes, transferred) → the task's prediction with the current model. */
   async predict(bytes: ArrayBuffer, task: TaskName, ctx: TaskContext, options: { tta?: TtaName } = {}): Promise<Prediction> {
     (await e2e)?.faultAt('predict');

@@ -16,27 +16,35 @@ export const bitmapDecoder: ImageDecoder = async (bytes: Uint8Array, options: De
   } catch {
     throw new Error('the browser could not decode it');
   }
-  const sourceWidth = source.width;
-  const sourceHeight = source.height;
-  const width = options.width ?? sourceWidth;
-  const height = options.height ?? sourceHeight;
   try {
-    const canvas = new OffscreenCanvas(width, height);
-    const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
-    ctx.imageSmoothingQuality = 'high';
-    ctx.drawImage(source, 0, 0, width, height);
-    const rgba = ctx.getImageData(0, 0, width, height).data;
-    const data = new Uint8Array(width * height * 3);
-    for (let i = 0, j = 0; i < rgba.length; i += 4, j += 3) {
-      data[j] = rgba[i];
-      data[j + 1] = rgba[i + 1];
-      data[j + 2] = rgba[i + 2];
-    }
-    return { data, width, height, sourceWidth, sourceHeight };
+    return bitmapPixels(source, options);
   } finally {
     source.close();
   }
 };
+
+/**
+ * The RGB pixels of an already decoded image (a camera frame sent to the worker as an ImageBitmap), resized
+ * as `bitmapDecoder` resizes; the bitmap is left open (its owner closes it).
+ */
+export function bitmapPixels(source: ImageBitmap, options: DecodeOptions = {}): DecodedImage {
+  const sourceWidth = source.width;
+  const sourceHeight = source.height;
+  const width = options.width ?? sourceWidth;
+  const height = options.height ?? sourceHeight;
+  const canvas = new OffscreenCanvas(width, height);
+  const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
+  ctx.imageSmoothingQuality = 'high';
+  ctx.drawImage(source, 0, 0, width, height);
+  const rgba = ctx.getImageData(0, 0, width, height).data;
+  const data = new Uint8Array(width * height * 3);
+  for (let i = 0, j = 0; i < rgba.length; i += 4, j += 3) {
+    data[j] = rgba[i];
+    data[j + 1] = rgba[i + 1];
+    data[j + 2] = rgba[i + 2];
+  }
+  return { data, width, height, sourceWidth, sourceHeight };
+}
 
 /** A small JPEG of an image for the thumbnail grid (longest side `side`); rejects when it does not decode. */
 export async function thumbnailBlob(bytes: Uint8Array, side: number): Promise<Blob> {

@@ -27,5 +27,6 @@ export { splitDataset, DEFAULT_SPLIT_OPTIONS, type SplitOptions, type DatasetSpl
 export { batchIndices, DEFAULT_BATCH_OPTIONS, type BatchOptions } from './batchIndices';
 export { FACE_GROUPS, faceGroup, type FaceGroup } from './faceGroups';
 export { normalize, targetsOf, AGE_SCALE } from './preprocess';
-export { bitmapDecoder, thumbnailBlob } from './bitmapDecoder';
+export { bitmapDecoder, bitmapPixels, thumbnailBlob } from './bitmapDecoder';
 export { printable } from './printable';
+export { overlayArchive, addedImagePath, type AddedImages } from './addedImages';

@@ -1,5 +1,6 @@
 import { useShallow } from 'zustand/react/shallow';
 import { useStudio } from '../store';
+import { CaptureToClass } from '../webcam/CaptureToClass';
 import { ClassHistogram } from './ClassHistogram';
 import { DatasetSummary } from './DatasetSummary';
 import { DropZone } from './DropZone';
@@ -43,6 +44,7 @@ export function DatasetPanel() {
             </div>
             <ClassHistogram />
           </div>
+          <CaptureToClass />
           <ThumbnailGrid />
         </>
       ) : null}

@@ -2,6 +2,7 @@ import { useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useStudio } from '../store';
 import { hasTrainedModel } from '../store/trainingSlice';
+import { LivePredict } from '../webcam/LivePredict';
 import { ErrorDetails } from './ErrorDetails';
 import { PredictionView } from './PredictionView';
 
@@ -62,6 +63,7 @@ export function PredictPanel() {
           Show in Landmarks
         </button>
       ) : null}
+      <LivePredict ready={ready} />
     </section>
   );
 }

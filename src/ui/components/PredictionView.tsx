@@ -3,7 +3,7 @@ import { faceGroup, GENDER_NAMES, type DatasetItem } from '../../engine/data';
 import type { Prediction } from '../../engine/tasks';
 
 /** Class probabilities as bars, the most likely first. */
-function ClassBars({ prediction }: { prediction: Extract<Prediction, { task: 'classification' }> }) {
+export function ClassBars({ prediction }: { prediction: Extract<Prediction, { task: 'classification' }> }) {
   const order = prediction.probs.map((p, i) => [p, i] as const).sort((a, b) => b[0] - a[0]);
   return (
     <ul className="prob-bars" aria-label="Class probabilities">

@@ -2,6 +2,7 @@ import { useMemo, useRef, type DragEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { LANDMARK_MODES, pointsNme } from '../../engine/landmarks';
 import { useStudio } from '../store';
+import { LiveLandmarks } from '../webcam/LiveLandmarks';
 import { hasTrainedModel } from '../store/trainingSlice';
 import './landmarks.css';
 import { FaceOverlay } from './FaceOverlay';
@@ -120,6 +121,7 @@ export function LandmarksPanel() {
           </span>
         )}
       </div>
+      <LiveLandmarks />
       {s.image && s.result && points && (
         <div className="landmarks-views">
           <FaceOverlay url={s.image.url} width={s.result.width} height={s.result.height} points={points} compare={s.compare?.points} />

@@ -49,6 +49,16 @@ class LandmarksClient {
     return run;
   }
 
+  /** Landmarks of a camera frame (transferred to the worker), in `mode`. */
+  detectFrame(frame: ImageBitmap, mode: LandmarkMode, preference: BackendPreference): Promise<LandmarkResult> {
+    const run = this.queue.then(async () => {
+      await this.start(preference);
+      return this.api!.detectFrame(transfer(frame, [frame]), mode);
+    });
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
   terminate(): void {
     this.session?.worker.terminate();
     this.session = null;

@@ -23,6 +23,11 @@ export interface DatasetSlice {
   datasetError: string | null;
   /** Split shown in the thumbnail grid. */
   viewSplit: string | null;
+  /** Images added to the dataset (camera captures), one list of paths per `addImages`, oldest first: what Undo takes back. */
+  datasetAdded: string[][];
+  /** An `addImages` or its undo going on, or why the last one failed. */
+  datasetAddStatus: 'idle' | 'adding' | 'error';
+  datasetAddError: string | null;
   /**
    * Reads a zip (dropped, picked) or a dropped folder's files. It becomes the project (a reload brings it back)
    * and the last dataset's run is forgotten, unless it is the saved project's own dataset coming back (`reopen`).
@@ -33,6 +38,10 @@ export interface DatasetSlice {
   /** Reads the current dataset again as `layout` (the user's answer when detection was ambiguous). */
   chooseLayout(layout: LayoutName): Promise<void>;
   setViewSplit(split: string): void;
+  /** Adds encoded images (camera captures) to class `className` (a new name makes a new class) as training images. */
+  addImages(className: string, images: Blob[]): Promise<void>;
+  /** Takes the last `addImages` back. */
+  undoAddImages(): Promise<void>;
   resetDataset(): void;
 }
 
@@ -48,6 +57,9 @@ export const initialDatasetState = {
   datasetReport: null as DatasetReport | null,
   datasetError: null as string | null,
   viewSplit: null as string | null,
+  datasetAdded: [] as string[][],
+  datasetAddStatus: 'idle' as DatasetSlice['datasetAddStatus'],
+  datasetAddError: null as string | null,
 };
 
 /** The open dataset's File or Blob (a reference, not its bytes): kept here, not in the store, which holds plain data only. */
@@ -89,6 +101,23 @@ export const createDatasetSlice: StateCreator<StudioState, [], [], DatasetSlice>
     }
   }
 
+  /** Runs an edit of the open dataset and shows its new report (the grid and histogram read it again). */
+  async function edit(change: () => Promise<{ report: DatasetReport; added: string[][] }>): Promise<void> {
+    const mine = generation;
+    set({ datasetAddStatus: 'adding', datasetAddError: null });
+    try {
+      const { report, added } = await change();
+      if (mine !== generation) return;
+      currentSource = trainerWorker.openSource() ?? currentSource;
+      datasetCache.clear();
+      set({ datasetReport: report, datasetAdded: added, datasetAddStatus: 'idle' });
+      // More images (or a new class) can change the proposed recipe, as a new dataset does.
+      void get().refreshProposal();
+    } catch (e) {
+      if (mine === generation) set({ datasetAddStatus: 'error', datasetAddError: (e as Error)?.message ?? String(e) });
+    }
+  }
+
   return {
     ...initialDatasetState,
     openDataset(source, options) {
@@ -112,6 +141,16 @@ export const createDatasetSlice: StateCreator<StudioState, [], [], DatasetSlice>
       if (currentSource) await read(currentSource, layout, { reopen: true });
     },
     setViewSplit: (split) => set({ viewSplit: split }),
+    addImages: (className, images) =>
+      edit(async () => {
+        const { report, added } = await trainerWorker.addImages(className, images);
+        return { report, added: [...get().datasetAdded, added.map((a) => a.path)] };
+      }),
+    undoAddImages() {
+      const last = get().datasetAdded.at(-1);
+      if (!last) return Promise.resolve();
+      return edit(async () => ({ report: await trainerWorker.removeImages(last), added: get().datasetAdded.slice(0, -1) }));
+    },
     resetDataset() {
       generation++;
       currentSource = null;

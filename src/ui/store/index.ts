@@ -9,9 +9,10 @@ import { createPredictSlice, type PredictSlice } from './predictSlice';
 import { createResultsSlice, type ResultsSlice } from './resultsSlice';
 import { createTrainingSlice, type TrainingSlice } from './trainingSlice';
 import { createUiSlice, type UiSlice } from './uiSlice';
+import { createWebcamSlice, type WebcamSlice } from '../webcam/webcamSlice';
 
 /** The studio's one store: plain data (no tensors, workers or proxies) and the actions that change it. */
-export type StudioState = BackendSlice & ModelSlice & UiSlice & DatasetSlice & TrainingSlice & PredictSlice & ResultsSlice & LandmarksSlice & LrFinderSlice & ShowBatchSlice;
+export type StudioState = BackendSlice & ModelSlice & UiSlice & DatasetSlice & TrainingSlice & PredictSlice & ResultsSlice & LandmarksSlice & LrFinderSlice & ShowBatchSlice & WebcamSlice;
 
 export const useStudio = create<StudioState>()((...a) => ({
   ...createBackendSlice(...a),
@@ -24,6 +25,7 @@ export const useStudio = create<StudioState>()((...a) => ({
   ...createLandmarksSlice(...a),
   ...createLrFinderSlice(...a),
   ...createShowBatchSlice(...a),
+  ...createWebcamSlice(...a),
 }));
 
 /** Back to a blank studio (tests). */
@@ -39,4 +41,5 @@ export function resetStudio(): void {
   s.resetLandmarks();
   s.resetLrFinder();
   s.resetShowBatch();
+  s.resetWebcam();
 }
