@@ -146,7 +146,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
         `${archive.name}: ${config.task}, train ${splits.train.length}, val ${splits.val.length}` +
           `${splits.valFrom === 'train' ? ` (seeded ${Math.round(DEFAULT_SPLIT_OPTIONS.valFraction * 100)}% of train)` : ''}` +
           `${splits.test.length ? `, test ${splits.test.length}` : ''}; ${model.name} at ${modelConfig.inputSize}² on ${tf.getBackend()}; ` +
-          `${config.optimizer} lr ${config.learningRate}${config.schedule ? ` ${config.schedule}` : ''}, batch ${config.batchSize}, ${config.epochs} epochs${config.augment ? `, augmented${config.augment.strength === undefined ? '' : ` (strength ${config.augment.strength})`}` : ''}${config.ctx.classWeights ? `; class weights ${formatClassWeights(config.ctx.classes!, config.ctx.classWeights)}` : ''}; weights: ${formatWeightsInfo(first.weights)}\n`,
+          `${config.optimizer} lr ${config.learningRate}${config.schedule ? ` ${config.schedule}` : ''}, batch ${config.batchSize}, ${config.epochs} epochs${config.fineTune ? ` (fine_tune: ${config.fineTune.freezeEpochs} head epochs, then from ${config.fineTune.unfreezeFrom ?? 'the first layer'})` : ''}${config.augment ? `, augmented${config.augment.strength === undefined ? '' : ` (strength ${config.augment.strength})`}` : ''}${config.ctx.classWeights ? `; class weights ${formatClassWeights(config.ctx.classes!, config.ctx.classWeights)}` : ''}; weights: ${formatWeightsInfo(first.weights)}\n`,
       );
       const writer = reportWriter(process.stdout);
       const onEvent = (e: TrainEvent) => {
