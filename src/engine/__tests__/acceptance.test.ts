@@ -26,14 +26,17 @@ function describeRun(title: string, o: DefaultRun): string {
 describe('the default recipes on the shared zips (wasm)', () => {
   beforeAll(() => useBackend('wasm'));
 
-  it('cats-dogs: mobilenet_v3 frozen reaches test accuracy ≥ 0.93', async () => {
+  // fine_tune runs the unfrozen blocks every step: ~6 minutes on two busy cores, more than `npm test` can spend
+  // beside the rest (CI's 30 minutes), so it runs in `npm run test:slow` (SLOW=1) and `npm run bench -- recipes`.
+  it.runIf(process.env.SLOW)('cats-dogs: mobilenet_v3 fine_tune (2 head epochs, then from expanded_conv_12) reaches test accuracy ≥ 0.96', async () => {
     const o = await trainChecked('cats-dogs.zip');
     console.log(describeRun('cats-dogs', o));
     expect(o.config.model.backbone).toBe('mobilenet_v3');
+    expect(o.config.fineTune).toMatchObject({ freezeEpochs: 2, unfreezeFrom: 'expanded_conv_12' });
     expect(o.test!.n).toBe(100);
     expect(o.metrics.test_accuracy).toBe(o.test!.metrics.accuracy);
-    expect(o.test!.metrics.accuracy).toBeGreaterThanOrEqual(0.93);
-  }, 300_000);
+    expect(o.test!.metrics.accuracy).toBeGreaterThanOrEqual(0.96);
+  }, 900_000);
 
   it('age-gender: face_resnet frozen, gender accuracy ≥ 0.80 and age MAE ≤ 10 years on val (the zip has no test split)', async () => {
     const o = await trainChecked('age-gender.zip');
