@@ -50,7 +50,7 @@ test('results: evaluate on test, top losses, a confusion cell, batch predict a z
     await expect.poll(() => field(page, 'trainState'), { timeout: 180_000 }).toBe('done');
   });
 
-  const results = page.getByRole('region', { name: 'Evaluate and predict' });
+  const results = page.getByRole('region', { name: 'Evaluation' });
   await test.step('Evaluate on test: accuracy of the 20 test images and their confusion matrix', async () => {
     await results.getByRole('button', { name: 'Evaluate on test' }).click();
     await expect.poll(() => field(page, 'testStatus'), { timeout: 120_000 }).toBe('done');

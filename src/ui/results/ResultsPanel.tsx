@@ -5,7 +5,7 @@ import './results.css';
 /** The Results step: Evaluate on test (metrics, confusion matrix, top losses) and batch predict. */
 export function ResultsPanel() {
   return (
-    <section className="panel results-panel" aria-label="Evaluate and predict">
+    <section className="panel results-panel" aria-label="Evaluation">
       <header className="panel-head">
         <h2>Results</h2>
       </header>
