@@ -105,6 +105,8 @@ test('cats-dogs sample: the LR finder, its suggestion taken, fine_tune 1 + 1 epo
 
   await test.step('fine_tune: 1 freeze epoch (head only), then the trunk from expanded_conv_12, one-cycle', async () => {
     const options = page.getByRole('group', { name: 'Fine-tuning' });
+    // The classification recipe fine-tunes: the box shows the proposal before any click.
+    await expect(options.getByRole('checkbox', { name: 'Fine-tune' })).toBeChecked();
     await options.getByRole('checkbox', { name: 'Fine-tune' }).check();
     await options.getByRole('spinbutton', { name: 'Freeze epochs' }).fill('1');
     await options.getByRole('combobox', { name: 'Unfreeze from' }).selectOption('expanded_conv_12');

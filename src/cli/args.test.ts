@@ -65,6 +65,12 @@ describe('parseCommandArgs', () => {
     expect(r.stderr).toMatch(new RegExp(`^${said.replace(/[-.]/g, '\\$&')}\nusage: transfer-studio train `));
   });
 
+  it('refuses --no-fine-tune beside --fine-tune, before reading the data', () => {
+    const r = cli('train', '--data', 'no-such.zip', '--no-fine-tune', '--fine-tune');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^--no-fine-tune goes with none of --fine-tune, /);
+  });
+
   it('takes --tta none or flip on predict and evaluate, and refuses anything else', () => {
     for (const name of ['predict', 'evaluate']) {
       expect(cli(name, '--help').stdout).toMatch(/^ +--tta <none\|flip> +test-time augmentation/m);

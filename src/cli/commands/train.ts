@@ -59,6 +59,7 @@ const OPTIONS = {
   weights: COMMON_OPTIONS.weights,
   schedule: { type: 'string', choices: SCHEDULE_NAMES, help: 'learning rate over each phase: one-cycle (fastai) or cosine with warm-up', defaultText: 'constant' },
   'fine-tune': { type: 'boolean', default: false, help: "fastai's fine_tune: the head on the frozen trunk, then the trunk unfrozen at rates lr/100 … lr (--epochs counts both phases)" },
+  'no-fine-tune': { type: 'boolean', default: false, help: 'train the head alone on the frozen trunk, even where the proposed recipe fine-tunes (classification on mobilenet_v3)' },
   'freeze-epochs': { type: 'string', value: 'N', help: 'with --fine-tune: epochs of the head-only phase', defaultText: String(FINE_TUNE_DEFAULTS.freezeEpochs) },
   'unfreeze-from': { type: 'string', value: 'PATH', help: 'with --fine-tune: unfreeze the trunk from this module on (layer4, expanded_conv_12)', defaultText: 'the whole trunk' },
   'train-bn': { type: 'boolean', default: false, help: "with --fine-tune: the trunk's BatchNorm layers train in phase 2 (else they keep their statistics)" },
@@ -114,6 +115,10 @@ export async function trainCommand(argv: string[]): Promise<number> {
   if (values['augment-strength'] !== undefined && !values.augment) throw usage('--augment-strength goes with --augment');
   const tuning = values['freeze-epochs'] !== undefined || values['unfreeze-from'] !== undefined || values['train-bn'] || values['lr-ratio'] !== undefined;
   if (tuning && !values['fine-tune']) throw usage('--freeze-epochs, --unfreeze-from, --train-bn and --lr-ratio go with --fine-tune');
+  if (values['no-fine-tune']) {
+    if (values['fine-tune'] || tuning) throw usage('--no-fine-tune goes with none of --fine-tune, --freeze-epochs, --unfreeze-from, --train-bn, --lr-ratio');
+    choices.fineTune = null;
+  }
   if (values['fine-tune']) {
     choices.fineTune = {
       freezeEpochs: values['freeze-epochs'] === undefined ? FINE_TUNE_DEFAULTS.freezeEpochs : numberOption('--freeze-epochs', values['freeze-epochs'], { integer: true, min: 0 }, USAGE),

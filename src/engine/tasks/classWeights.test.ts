@@ -30,7 +30,7 @@ async function unevenReport(cats: number, dogs: number): Promise<DatasetReport> 
   return (await scanDataset(archive, { decoder: sharpDecoder })).report;
 }
 
-describe('class weights', () => {
+describe("planTraining on a real uneven cats-dogs: class weights, and the recipe's fine_tune", () => {
   let uneven: DatasetReport;
   beforeAll(async () => {
     uneven = await unevenReport(40, 10);
@@ -44,6 +44,13 @@ describe('class weights', () => {
     expect(classification.losses(config.ctx)).toEqual([{ loss: 'bce', classWeights: [0.625, 2.5] }]);
     // What `inspect` shows (and `train` repeats in its plan line).
     expect(formatReport(uneven)).toContain('uneven classes: the loss weighs them cats 0.63, dogs 2.50');
+  });
+
+  it("proposes the classification recipe's fine_tune; a null choice turns it off, a given one replaces it", () => {
+    expect(planTraining(uneven).fineTune).toEqual({ freezeEpochs: 2, unfreezeFrom: 'expanded_conv_12' });
+    expect(planTraining(uneven, { fineTune: null }).fineTune).toBeUndefined();
+    expect(planTraining(uneven, { fineTune: { freezeEpochs: 1 } }).fineTune).toEqual({ freezeEpochs: 1 });
+    expect(planTraining(uneven, { backbone: 'resnet18' }).fineTune).toBeUndefined();
   });
 
   it('leaves the even cats-dogs (150 : 150) unweighted', async () => {

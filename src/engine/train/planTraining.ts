@@ -6,11 +6,14 @@ import type { DatasetReport } from '../data';
 import { backboneSpec, type BackboneName, type FreezeOp, type ModelConfig } from '../models';
 import { headConfig, taskContext, taskFor, type TaskName } from '../tasks';
 import { TRAIN_DEFAULTS, type Hyperparameters } from './defaults';
+import type { FineTuneOptions } from './fineTuneOptions';
 import { DEFAULT_BACKBONE, RECIPES } from './recipes';
 import type { TrainConfig } from './types';
 
 /** What a user may choose; everything left out comes from the task's recipe (recipes.ts). */
-export interface TrainingChoices extends Partial<Hyperparameters> {
+export interface TrainingChoices extends Partial<Omit<Hyperparameters, 'fineTune'>> {
+  /** fastai's fine_tune; `null` turns off a recipe's (the head alone trains on the frozen trunk). */
+  fineTune?: FineTuneOptions | null;
   backbone?: BackboneName;
   /** Square input side in pixels. */
   inputSize?: number;
@@ -63,8 +66,11 @@ export function planTraining(report: DatasetReport, choices: TrainingChoices = {
     weights: choices.weights ?? 'pretrained',
   };
   const hyper = proposedHyperparameters(task.name, backbone, trainImages);
-  const { backbone: _b, inputSize: _i, freezeOps: _f, weights: _w, lossWeights: _l, ...chosen } = choices;
-  return { model, task: task.name, ctx, ...hyper, ...definedOnly(chosen) };
+  const { backbone: _b, inputSize: _i, freezeOps: _f, weights: _w, lossWeights: _l, fineTune, ...chosen } = choices;
+  const config: TrainConfig = { model, task: task.name, ctx, ...hyper, ...definedOnly(chosen) };
+  if (fineTune === null) delete config.fineTune;
+  else if (fineTune) config.fineTune = fineTune;
+  return config;
 }
 
 /** The hyper-parameters the studio proposes for `task` on `backbone` (its recipe over the book's defaults). */

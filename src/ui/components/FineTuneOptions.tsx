@@ -4,6 +4,7 @@ import { AUGMENT_DEFAULTS, FINE_TUNE_DEFAULTS, SCHEDULE_NAMES, type AugmentOptio
 import { formatModulePath } from '../../engine/models';
 import { useStudio } from '../store';
 import { unfreezeChoices } from '../training/unfreezeChoices';
+import { hyperParams } from '../training/hyperParams';
 
 /** The schedules as the select names them. */
 const SCHEDULE_TEXT: Record<ScheduleName, string> = { constant: 'constant', 'one-cycle': 'one-cycle', cosine: 'cosine with warm-up' };
@@ -19,7 +20,8 @@ export function FineTuneOptions() {
     useShallow((s) => ({
       hasTask: !!s.datasetReport?.task,
       schedule: s.hyperOverrides.schedule ?? 'constant',
-      fineTune: s.hyperOverrides.fineTune,
+      // What the run would do: the user's choice, else the proposal's (the classification recipe fine-tunes).
+      fineTune: s.proposal ? hyperParams(s.proposal.hyper, s.hyperOverrides).fineTune : s.hyperOverrides.fineTune ?? undefined,
       augment: s.hyperOverrides.augment,
       setHyper: s.setHyper,
       busy: s.trainState === 'running' || s.trainState === 'paused' || s.modelStatus !== 'ready',
@@ -44,7 +46,7 @@ export function FineTuneOptions() {
         </select>
       </label>
       <label className="field">
-        <input type="checkbox" checked={!!fineTune} onChange={(e) => setHyper({ fineTune: e.target.checked ? { ...FINE_TUNE_DEFAULTS } : undefined })} />
+        <input type="checkbox" checked={!!fineTune} onChange={(e) => setHyper({ fineTune: e.target.checked ? { ...FINE_TUNE_DEFAULTS } : null })} />
         <span>Fine-tune</span>
       </label>
       {fineTune ? (

@@ -1,6 +1,6 @@
 import type { ModelConfig } from '../../engine/models';
 import { Report, type ReportData, type ReportPoint, type TrainConfig, type TrainState } from '../../engine/train';
-import type { HyperParams } from '../training/hyperParams';
+import type { HyperEdits } from '../training/hyperParams';
 import type { EpochSummary, RunView } from '../training/runView';
 
 /** Where the project's dataset comes from: a sample by name, or the dropped zip/folder itself. */
@@ -18,7 +18,7 @@ export interface SavedProject {
   model: ModelConfig;
   run: TrainConfig;
   /** The user's edits to the proposed hyper-parameters (projects saved before kept every field here). */
-  hyper: Partial<HyperParams>;
+  hyper: HyperEdits;
   state: TrainState;
   message: string | null;
   /** The run's Report as the worker's `Report.toJSON()` gave it. */

@@ -7,7 +7,7 @@ import { loadProject, saveProject, startProject } from '../persistence/projectDb
 import { epochsOf } from '../training/checkpointView';
 import { seriesOf, type DatasetRef, type SavedProject } from '../persistence/project';
 import { eventBuffer } from '../training/eventBuffer';
-import { proposalOf, type HyperParams } from '../training/hyperParams';
+import { proposalOf, type HyperParams, type HyperEdits } from '../training/hyperParams';
 import { planRun } from '../training/planRun';
 import { applyEvents, initialRunView, type RunView } from '../training/runView';
 import { trainerWorker, WorkerRestarted } from '../trainerWorkerClient';
@@ -24,7 +24,7 @@ export interface Proposal {
 
 export interface TrainingSlice extends RunView {
   /** The user's changes to the proposed hyper-parameters (`proposal` fills the rest). */
-  hyperOverrides: Partial<HyperParams>;
+  hyperOverrides: HyperEdits;
   /** What the worker's plan proposes for the open dataset on the model's backbone; null before both are there. */
   proposal: Proposal | null;
   /** Asks the worker for the proposal again (a dataset or a backbone changed); an unset input size follows it. */
@@ -41,7 +41,7 @@ export interface TrainingSlice extends RunView {
   trainErrorStack: string | null;
   /** A run cut short by a closed page that can go on from its last checkpoint (restored after a reload). */
   resumable: { epoch: number; epochs: number } | null;
-  setHyper(patch: Partial<HyperParams>): void;
+  setHyper(patch: HyperEdits): void;
   /** Trains the model the tree shows on the open dataset (switching its head to the dataset's task first). */
   startTraining(): Promise<void>;
   pauseTraining(): Promise<void>;
@@ -71,7 +71,7 @@ export interface TrainingSlice extends RunView {
 
 export const initialTrainingState = {
   ...initialRunView,
-  hyperOverrides: {} as Partial<HyperParams>,
+  hyperOverrides: {} as HyperEdits,
   proposal: null as Proposal | null,
   runConfig: null as TrainConfig | null,
   restored: false,

@@ -1,6 +1,7 @@
 import type { DatasetTask } from '../../engine/data';
 import type { TaskName } from '../../engine/tasks';
 import type { Hyperparameters, TrainConfig } from '../../engine/train';
+import type { FineTuneOptions } from '../../engine/train/fineTuneOptions';
 
 /** What the Train panel edits: the trainer's hyper-parameters and, for several outputs, their loss weights. */
 export interface HyperParams extends Hyperparameters {
@@ -30,9 +31,16 @@ export function proposalOf(planned: TrainConfig): HyperParams {
   };
 }
 
+/** The user's edits over the proposal; `fineTune: null` turns a recipe's fine_tune off (as the engine's choices do). */
+export type HyperEdits = Omit<Partial<HyperParams>, 'fineTune'> & { fineTune?: FineTuneOptions | null };
+
 /** The proposed recipe with the user's edits on top (a field edited stays edited). */
-export function hyperParams(proposed: HyperParams, edits: Partial<HyperParams>): HyperParams {
-  return { ...proposed, ...edits, lossWeights: { ...proposed.lossWeights, ...edits.lossWeights } };
+export function hyperParams(proposed: HyperParams, edits: HyperEdits): HyperParams {
+  const { fineTune, ...rest } = edits;
+  const merged: HyperParams = { ...proposed, ...rest, lossWeights: { ...proposed.lossWeights, ...edits.lossWeights } };
+  if (fineTune === null) delete merged.fineTune;
+  else if (fineTune) merged.fineTune = fineTune;
+  return merged;
 }
 
 /** Input sizes offered; smaller ones train faster, and the heads pool globally so any size works. */
