@@ -52,8 +52,9 @@ class LandmarksClient {
   /** Landmarks of a camera frame (transferred to the worker), in `mode`. */
   detectFrame(frame: ImageBitmap, mode: LandmarkMode, preference: BackendPreference): Promise<LandmarkResult> {
     const run = this.queue.then(async () => {
-      await this.start(preference);
-      return this.api!.detectFrame(transfer(frame, [frame]), mode);
+      const { api, ready, failed } = this.start(preference);
+      await ready;
+      return Promise.race([api.detectFrame(transfer(frame, [frame]), mode), failed]);
     });
     this.queue = run.catch(() => {});
     return run;
