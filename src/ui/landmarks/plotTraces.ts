@@ -154,7 +154,8 @@ const legend = { orientation: 'h', x: 0, y: 1, yanchor: 'bottom', itemclick: 'to
 /** 3D: equal aspect (`aspectmode: 'data'`), looking at the face from the front. 2D: equal aspect, y down. */
 export function plotLayout(dims: '2d' | '3d' = '3d'): Partial<Layout> {
   const axis = { showticklabels: false, title: { text: '' } };
-  const common = { margin: { l: 0, r: 0, t: 40, b: 0 }, showlegend: true, legend };
+  // uirevision: switching the view or the image keeps the user's rotation, zoom and hidden legend items.
+  const common = { margin: { l: 0, r: 0, t: 40, b: 0 }, showlegend: true, legend, uirevision: dims };
   if (dims === '2d') {
     return {
       ...common,
