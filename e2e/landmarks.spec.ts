@@ -3,19 +3,34 @@ import { failOnRequestsLeavingLocalhost } from './offline';
 
 failOnRequestsLeavingLocalhost();
 
+interface PlotTrace {
+  type: string;
+  mode?: string;
+  name: string;
+  x: unknown[];
+  i?: unknown[];
+}
 interface PlotDiv {
-  data?: { x: unknown[] }[];
+  data?: PlotTrace[];
   layout?: { scene?: { camera?: unknown } };
 }
 
-/** The points trace's length, read from Plotly's graph div (`data[0]` is always the face's points). */
-const plottedPoints = (page: Page) =>
-  page.getByTestId('landmarks-plot').evaluate((el) => (el as unknown as PlotDiv).data?.[0]?.x.length ?? 0);
+/** Each trace's type, mode, name and sizes, read from Plotly's graph div. */
+const plotted = (page: Page) =>
+  page
+    .getByTestId('landmarks-plot')
+    .evaluate((el) => ((el as unknown as PlotDiv).data ?? []).map((t) => ({ type: t.type, mode: t.mode, name: t.name, points: t.x.length, triangles: t.i?.length ?? 0 })));
+
+/** The face's plotted points: the markers of every region trace (the compared model's aside). */
+const plottedPoints = async (page: Page) =>
+  (await plotted(page)).filter((t) => t.mode === 'markers' && t.name !== 'compared').reduce((n, t) => n + t.points, 0);
+
+const REGIONS = ['lips', 'left eye', 'right eye', 'left brow', 'right brow', 'nose', 'face oval', 'rest'];
 
 const camera = (page: Page) =>
   page.getByTestId('landmarks-plot').evaluate((el) => JSON.stringify((el as unknown as PlotDiv).layout?.scene?.camera ?? null));
 
-test('landmarks: a sample face as a 468-point mesh and 68 points, rotatable, all offline', async ({ page }) => {
+test('landmarks: a sample face as a 468-point mesh surface by region, 68 contours and a flat 2D view, rotatable, all offline', async ({ page }) => {
   const section = page.getByRole('region', { name: 'Landmarks' });
 
   await test.step('open the studio and a sample face', async () => {
@@ -24,9 +39,14 @@ test('landmarks: a sample face as a 468-point mesh and 68 points, rotatable, all
     await expect(section.getByTestId('landmarks-status')).toHaveText('found 1 face', { timeout: 90_000 });
   });
 
-  await test.step('3D mode plots the 468 mesh points', async () => {
+  await test.step('3D mode draws the mesh surface (880 triangles) with the 468 points by region, and a legend', async () => {
     await expect.poll(() => plottedPoints(page), { timeout: 60_000 }).toBe(468);
     await expect(section.getByTestId('landmarks-overlay').locator('circle')).toHaveCount(468);
+    const [surface, ...regions] = await plotted(page);
+    expect(surface).toMatchObject({ type: 'mesh3d', points: 468, triangles: 880 });
+    expect(regions.map((t) => t.name)).toEqual(REGIONS);
+    expect(regions.every((t) => t.type === 'scatter3d')).toBe(true);
+    await expect(page.getByTestId('landmarks-plot').locator('.legend .legendtext')).toHaveText(['surface', ...REGIONS]);
   });
 
   await test.step('dragging rotates the camera', async () => {
@@ -42,6 +62,18 @@ test('landmarks: a sample face as a 468-point mesh and 68 points, rotatable, all
     await expect.poll(() => camera(page)).not.toBe(before);
   });
 
+  await test.step('the 3D view toggle switches to points only, to the 68 contours, and back to the mesh', async () => {
+    const view = section.getByRole('group', { name: '3D view' });
+    await view.getByRole('button', { name: 'Points' }).click();
+    await expect.poll(async () => (await plotted(page)).map((t) => t.type)).toEqual(REGIONS.map(() => 'scatter3d'));
+    await expect(view.getByRole('button', { name: 'Points' })).toHaveAttribute('aria-pressed', 'true');
+    await view.getByRole('button', { name: '68 contours' }).click();
+    await expect.poll(() => plottedPoints(page)).toBe(68);
+    expect((await plotted(page)).filter((t) => t.mode === 'lines')).toHaveLength(9);
+    await view.getByRole('button', { name: 'Mesh' }).click();
+    await expect.poll(async () => (await plotted(page))[0]?.type).toBe('mesh3d');
+  });
+
   await test.step('the 68-point subset, then 2D mode, plot 68 points with their contours', async () => {
     await section.getByRole('combobox', { name: 'Landmark points' }).selectOption('subset68');
     await expect.poll(() => plottedPoints(page)).toBe(68);
@@ -49,6 +81,11 @@ test('landmarks: a sample face as a 468-point mesh and 68 points, rotatable, all
     await expect(section.getByTestId('landmarks-status')).toHaveText('found 1 face', { timeout: 60_000 });
     await expect.poll(() => page.evaluate(() => (window as unknown as { __store: { getState(): { landmarksResult: { mode: string } | null } } }).__store.getState().landmarksResult?.mode)).toBe('2d');
     await expect.poll(() => plottedPoints(page)).toBe(68);
+    // A flat view of the image's points, not a 3D scene.
+    const types = new Set((await plotted(page)).map((t) => t.type));
+    expect([...types]).toEqual(['scatter']);
+    await expect(page.getByTestId('landmarks-plot').locator('.legend .legendtext')).toHaveText(REGIONS.filter((r) => r !== 'rest'));
+    await expect(section.getByRole('group', { name: '3D view' }).getByRole('button', { name: 'Mesh' })).toBeDisabled();
     await expect(section.getByTestId('landmarks-overlay').locator('polyline')).toHaveCount(9);
   });
 });
@@ -60,7 +97,8 @@ test('landmarks: a worker that cannot start shows why in the panel, and the next
   await page.route(/landmarks\.worker/, (route) => route.abort());
   await page.goto('/');
   await section.getByRole('button', { name: 'Face 1' }).click();
-  await expect(status).toHaveText(/^The landmarks worker failed: .+ Try again, or reload the page\.$/, { timeout: 60_000 });
+  // The message names the image, as every bad-input message does.
+  await expect(status).toHaveText(/^Bill_Frist_10\.jpg: The landmarks worker failed: .+ Try again, or reload the page\.$/, { timeout: 60_000 });
 
   await page.unroute(/landmarks\.worker/);
   await section.getByRole('button', { name: 'Face 1' }).click();
@@ -70,10 +108,6 @@ test('landmarks: a worker that cannot start shows why in the panel, and the next
 /** One field of the store (the e2e build exposes it on `window.__store`). */
 const field = (page: Page, key: string) =>
   page.evaluate((k) => (window as unknown as { __store: { getState(): Record<string, unknown> } }).__store.getState()[k], key);
-
-/** The traces' point counts, in order (points, contours, compared points, compared contours). */
-const plottedTraces = (page: Page) =>
-  page.getByTestId('landmarks-plot').evaluate((el) => ((el as unknown as PlotDiv).data ?? []).map((t) => t.x.length));
 
 test('landmarks: a trained keypoint model’s 68 points beside the pretrained ones, with their NME', async ({ page }) => {
   test.setTimeout(240_000);
@@ -108,7 +142,9 @@ test('landmarks: a trained keypoint model’s 68 points beside the pretrained on
     const overlay = section.getByTestId('landmarks-overlay');
     await expect(overlay.locator('polyline[stroke="#7fdbff"]')).toHaveCount(9);
     await expect(overlay.locator('polyline[stroke="#ff6b6b"]')).toHaveCount(9);
-    await expect.poll(() => plottedTraces(page)).toEqual([68, expect.any(Number), 68, expect.any(Number)]);
+    await expect.poll(() => plottedPoints(page)).toBe(68);
+    await expect.poll(async () => (await plotted(page)).filter((t) => t.name === 'compared').map((t) => t.points)).toEqual([68]);
+    expect((await plotted(page)).at(-1)?.name).toBe('compared contours');
     await compare.click();
     await expect(nme).toHaveCount(0);
   });

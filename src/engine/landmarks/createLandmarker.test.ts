@@ -124,6 +124,13 @@ describe('createLandmarker', () => {
       expect(centres[0]).toBeLessThan(leftWidth);
       expect(centres[1]).toBeGreaterThan(leftWidth);
       expect(result.message).toBe('found 2 faces');
+      // The mesh's surface comes with 3D results only: 880 triangles over the 468 points, each point used.
+      if (mode === '3d') {
+        expect(result.triangulation).toHaveLength(2640);
+        expect(new Set(result.triangulation).size).toBe(468);
+      } else {
+        expect(result.triangulation).toBeUndefined();
+      }
     }
   });
 

@@ -22,6 +22,8 @@ interface HumanFace {
 /** `@vladmandic/human`'s Human, as much of it as the glue uses. */
 export interface HumanLike {
   load(): Promise<void>;
+  /** FaceMesh's triangles, index triples into its 468 points. */
+  readonly faceTriangulation: readonly number[];
   detect(input: tf.Tensor, config?: object): Promise<{ face: HumanFace[]; error?: string | null }>;
 }
 
@@ -93,6 +95,10 @@ export async function createLandmarker(libs: LandmarkLibs, source: WeightSource)
   const human = new libs.Human(humanConfig(weightRouteBase(source)));
   await human.load();
   const net = await loadLandmarkNet(libs, source);
+  const triangulation = [...human.faceTriangulation];
+  if (triangulation.length % 3 !== 0 || triangulation.some((i) => i < 0 || i >= 468)) {
+    throw new Error(`Human's face triangulation is not index triples into 468 points (${triangulation.length} indices)`);
+  }
 
   async function detect(image: RgbImage, overrides: Partial<LandmarkOptions> = {}): Promise<LandmarkResult> {
     const options = { ...DEFAULT_LANDMARK_OPTIONS, ...overrides };
@@ -113,7 +119,10 @@ export async function createLandmarker(libs: LandmarkLibs, source: WeightSource)
           faces.push({ box, score: f.score, points: await fit68(net, pixels, box) });
         }
       }
-      if (faces.length > 0) return { mode: options.mode, faces, message: `found ${plural(faces.length)}`, width, height };
+      if (faces.length > 0) {
+        const surface = options.mode === '3d' ? { triangulation } : {};
+        return { mode: options.mode, faces, message: `found ${plural(faces.length)}`, width, height, ...surface };
+      }
       if (options.fallback && options.mode === '2d') {
         const box: Box = [0, 0, width, height];
         const points = await fit68(net, pixels, box);

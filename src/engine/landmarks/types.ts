@@ -26,6 +26,8 @@ export interface LandmarkResult {
   /** Size of the image the points refer to. */
   width: number;
   height: number;
+  /** 3D only: FaceMesh's surface, triangles as index triples `i, j, k` into the 468 points (880 triangles). */
+  triangulation?: number[];
 }
 
 export interface LandmarkOptions {

@@ -7,9 +7,12 @@ import { hasTrainedModel } from '../store/trainingSlice';
 import './landmarks.css';
 import { FaceOverlay } from './FaceOverlay';
 import { MeshPlot } from './MeshPlot';
+import { MESH_VIEWS, type MeshView } from './plotTraces';
 import { FACE_SAMPLES, sampleUrl } from './samples';
 import { points68, shownPoints } from './shownPoints';
 import { withMeshDepth } from './withMeshDepth';
+
+const VIEW_TITLES: Record<MeshView, string> = { points: 'Points', mesh: 'Mesh', contours: '68 contours' };
 
 /** Landmarks: pretrained 2D/3D face landmarks of one image (run in the landmarks worker), in 2D and 3D views. */
 export function LandmarksPanel() {
@@ -30,6 +33,8 @@ export function LandmarksPanel() {
       detect: st.detectLandmarks,
       setMode: st.setLandmarksMode,
       setPointSet: st.setLandmarksPointSet,
+      view: st.landmarksView,
+      setView: st.setLandmarksView,
       setFace: st.setLandmarksFace,
       setCompare: st.setLandmarksCompare,
       compareWithTrained: st.compareLandmarksWithTrained,
@@ -38,6 +43,8 @@ export function LandmarksPanel() {
   const input = useRef<HTMLInputElement>(null);
   const face = s.result?.faces[s.faceIndex];
   const points = face ? shownPoints(face, s.pointSet) : null;
+  // The 3D view's toggle applies to a 468-point mesh (the 68-point subset is drawn as its contours anyway).
+  const meshShown = s.result?.mode === '3d' && points?.length === 468;
   const nme = face && s.compare && s.result ? pointsNme(s.compare.points, points68(face), s.result.width, s.result.height) : null;
   // In 3D the compared 2D points take the mesh's depth at their nearest mesh point; in 2D they stay at z = 0.
   const compare3d = useMemo(() => (face && s.compare ? withMeshDepth(s.compare.points, face.points) : undefined), [face, s.compare]);
@@ -85,6 +92,13 @@ export function LandmarksPanel() {
             <option value="subset68">68-point subset</option>
           </select>
         </label>
+        <div role="group" aria-label="3D view" className="segmented">
+          {MESH_VIEWS.map((v) => (
+            <button key={v} type="button" aria-pressed={s.view === v} disabled={!meshShown} onClick={() => s.setView(v)}>
+              {VIEW_TITLES[v]}
+            </button>
+          ))}
+        </div>
         {s.result && s.result.faces.length > 1 && (
           <label>
             Face{' '}
@@ -125,7 +139,14 @@ export function LandmarksPanel() {
       {s.image && s.result && points && (
         <div className="landmarks-views">
           <FaceOverlay url={s.image.url} width={s.result.width} height={s.result.height} points={points} compare={s.compare?.points} />
-          <MeshPlot points={points} compare={compare3d} />
+          <MeshPlot
+            points={points}
+            dims={s.result.mode}
+            view={s.view}
+            triangulation={s.result.triangulation}
+            subset68={face?.subset68}
+            compare={s.result.mode === '3d' ? compare3d : s.compare?.points}
+          />
         </div>
       )}
     </section>

@@ -1,14 +1,12 @@
 import { useEffect, useRef, useState } from 'react';
 import { loadPlotly } from './loadPlotly';
-import { plotLayout, plotTraces } from './plotTraces';
+import { plotLayout, plotTraces, type PlotInput } from './plotTraces';
 
-interface Props {
-  points: number[][];
-  compare?: number[][];
-}
-
-/** The rotatable Plotly scatter3d of a face's points (Plotly itself loads on first show). */
-export function MeshPlot({ points, compare }: Props) {
+/**
+ * The face's points in Plotly (loaded on first show): in 3D a rotatable scene (surface, points or contours,
+ * regions in colour with a legend), in 2D a flat view with y down as in the image.
+ */
+export function MeshPlot({ points, dims, view, triangulation, subset68, compare }: PlotInput) {
   const div = useRef<HTMLDivElement>(null);
   const [problem, setProblem] = useState<string | null>(null);
 
@@ -16,13 +14,15 @@ export function MeshPlot({ points, compare }: Props) {
     let live = true;
     loadPlotly()
       .then((Plotly) => {
-        if (live && div.current) return Plotly.react(div.current, plotTraces(points, compare), plotLayout(), { displaylogo: false, responsive: true });
+        if (!live || !div.current) return;
+        const traces = plotTraces({ points, dims, view, triangulation, subset68, compare });
+        return Plotly.react(div.current, traces, plotLayout(dims), { displaylogo: false, responsive: true });
       })
-      .catch((e: Error) => live && setProblem(`the 3D view could not start: ${e.message}`));
+      .catch((e: Error) => live && setProblem(`the ${dims.toUpperCase()} view could not start: ${e.message}`));
     return () => {
       live = false;
     };
-  }, [points, compare]);
+  }, [points, dims, view, triangulation, subset68, compare]);
 
   useEffect(() => {
     const el = div.current;
@@ -34,7 +34,7 @@ export function MeshPlot({ points, compare }: Props) {
   return (
     <div className="landmarks-plot">
       {problem && <p className="error">{problem}</p>}
-      <div ref={div} data-testid="landmarks-plot" style={{ width: '100%', height: 420 }} />
+      <div ref={div} data-testid="landmarks-plot" style={{ width: '100%', height: 460 }} />
     </div>
   );
 }

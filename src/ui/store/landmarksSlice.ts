@@ -2,6 +2,7 @@ import type { StateCreator } from 'zustand';
 import { printable } from '../../engine/data';
 import type { LandmarkMode, LandmarkResult } from '../../engine/landmarks';
 import { landmarksClient } from '../landmarks/landmarksClient';
+import type { MeshView } from '../landmarks/plotTraces';
 import { predictBlob, trainedLabel } from './predictSlice';
 import type { StudioState } from './index';
 
@@ -23,6 +24,8 @@ export interface LandmarksSlice {
   /** Why the image shown gave no landmarks, after its file name. */
   landmarksError: string | null;
   landmarksPointSet: LandmarkPointSet;
+  /** How the 3D plot draws a 468-point mesh: points, surface, or 68 contours. */
+  landmarksView: MeshView;
   /** Index of the face shown when there are several. */
   landmarksFace: number;
   /** A trained model's 68 points for the shown image, drawn beside ours with an NME readout against them. */
@@ -36,6 +39,7 @@ export interface LandmarksSlice {
   compareLandmarksWithTrained(): Promise<void>;
   setLandmarksMode(mode: LandmarkMode): Promise<void>;
   setLandmarksPointSet(set: LandmarkPointSet): void;
+  setLandmarksView(view: MeshView): void;
   setLandmarksFace(index: number): void;
   setLandmarksCompare(compare: ComparePoints | null): void;
   resetLandmarks(): void;
@@ -48,6 +52,7 @@ export const initialLandmarksState = {
   landmarksResult: null as LandmarkResult | null,
   landmarksError: null as string | null,
   landmarksPointSet: 'mesh' as LandmarkPointSet,
+  landmarksView: 'mesh' as MeshView,
   landmarksFace: 0,
   landmarksCompare: null as ComparePoints | null,
   landmarksCompareStatus: 'idle' as LandmarksSlice['landmarksCompareStatus'],
@@ -109,6 +114,7 @@ export const createLandmarksSlice: StateCreator<StudioState, [], [], LandmarksSl
       await run();
     },
     setLandmarksPointSet: (landmarksPointSet) => set({ landmarksPointSet }),
+    setLandmarksView: (landmarksView) => set({ landmarksView }),
     setLandmarksFace: (landmarksFace) => set({ landmarksFace }),
     setLandmarksCompare: (compare) => set(compareState(compare)),
     resetLandmarks() {
