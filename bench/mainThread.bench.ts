@@ -53,7 +53,7 @@ async function trainInPage(page: Page, origin: string): Promise<{ seconds: numbe
     { timeout: 60_000, polling: 500 },
   );
   await page.getByRole('spinbutton', { name: 'Batch size' }).fill('8');
-  await page.getByRole('spinbutton', { name: 'Epochs' }).fill('2');
+  await page.getByRole('spinbutton', { name: 'Epochs', exact: true }).fill('2');
   const start = await page.evaluate(() => performance.now());
   await page.getByRole('button', { name: 'Start training' }).click();
   await storeReaches(page, 'trainState', 'done');

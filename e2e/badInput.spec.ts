@@ -125,7 +125,7 @@ test('a zip with a bad entry of every kind: each named once, the rest trained on
     await page.getByRole('combobox', { name: 'Input size' }).selectOption('32');
     await expect.poll(async () => ((await field(page, 'modelStatus')) === 'ready' ? (await field(page, 'modelConfig'))?.inputSize : null), { timeout: 60_000 }).toBe(32);
     await page.getByRole('spinbutton', { name: 'Batch size' }).fill('4');
-    await page.getByRole('spinbutton', { name: 'Epochs' }).fill('1');
+    await page.getByRole('spinbutton', { name: 'Epochs', exact: true }).fill('1');
     await page.getByRole('button', { name: 'Start training' }).click();
     await expect.poll(() => field(page, 'trainState'), { timeout: 180_000 }).toMatch(/^(done|failed)$/);
     expect(await field(page, 'trainMessage')).toBeNull();

@@ -33,7 +33,7 @@ async function prepare(page: Page, { size, epochs }: { size: number; epochs: num
   await page.getByRole('combobox', { name: 'Input size' }).selectOption(String(size));
   await expect.poll(async () => ((await field(page, 'modelStatus')) === 'ready' ? (await field(page, 'modelConfig'))?.inputSize : null), { timeout: 60_000 }).toBe(size);
   await page.getByRole('spinbutton', { name: 'Batch size' }).fill('2');
-  await page.getByRole('spinbutton', { name: 'Epochs' }).fill(String(epochs));
+  await page.getByRole('spinbutton', { name: 'Epochs', exact: true }).fill(String(epochs));
   await page.getByRole('checkbox', { name: 'Feature cache' }).uncheck();
 }
 

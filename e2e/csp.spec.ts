@@ -73,7 +73,7 @@ async function trainOneEpoch(page: Page, inputSize: number, batchSize: number) {
     timeout: 60_000,
   }).toBe(inputSize);
   await page.getByRole('spinbutton', { name: 'Batch size' }).fill(String(batchSize));
-  await page.getByRole('spinbutton', { name: 'Epochs' }).fill('1');
+  await page.getByRole('spinbutton', { name: 'Epochs', exact: true }).fill('1');
   await page.getByRole('button', { name: 'Start training' }).click();
   await expect.poll(() => field(page, 'trainState'), { timeout: 150_000 }).toMatch(/^(done|failed)$/);
   expect(await field(page, 'trainMessage')).toBeNull();

@@ -182,7 +182,7 @@ test('a new backend restarts the trainer worker: it reads the same dataset again
     await page.getByRole('combobox', { name: 'Input size' }).selectOption('32');
     await expect.poll(async () => ((await field('modelStatus')) === 'ready' ? ((await field('modelConfig')) as { inputSize?: number }).inputSize : null), { timeout: 60_000 }).toBe(32);
     await page.getByRole('spinbutton', { name: 'Batch size' }).fill('16');
-    await page.getByRole('spinbutton', { name: 'Epochs' }).fill('1');
+    await page.getByRole('spinbutton', { name: 'Epochs', exact: true }).fill('1');
     await page.getByRole('button', { name: 'Start training' }).click();
     await expect.poll(() => field('trainState'), { timeout: 180_000 }).toMatch(/^(done|failed)$/);
     expect(await field('trainMessage')).toBeNull();

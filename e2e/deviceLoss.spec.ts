@@ -40,7 +40,7 @@ test('?backend=webgpu: the GPUDevice destroyed in epoch 2 of 3 → the backend r
     await page.getByRole('combobox', { name: 'Input size' }).selectOption('32');
     await expect.poll(async () => ((await field(page, 'modelStatus')) === 'ready' ? (await field(page, 'modelConfig'))?.inputSize : null), { timeout: 60_000 }).toBe(32);
     await page.getByRole('spinbutton', { name: 'Batch size' }).fill('16');
-    await page.getByRole('spinbutton', { name: 'Epochs' }).fill('3');
+    await page.getByRole('spinbutton', { name: 'Epochs', exact: true }).fill('3');
   });
 
   await test.step('train; in the middle of epoch 2, destroy() the backend\'s GPUDevice', async () => {

@@ -42,7 +42,7 @@ async function openSample(page: Page, { epochs, learningRate }: { epochs: number
       })
       .toBe(64);
     await page.getByRole('spinbutton', { name: 'Batch size' }).fill('8');
-    await page.getByRole('spinbutton', { name: 'Epochs' }).fill(String(epochs));
+    await page.getByRole('spinbutton', { name: 'Epochs', exact: true }).fill(String(epochs));
     if (learningRate !== undefined) await page.getByRole('spinbutton', { name: 'Learning rate' }).fill(String(learningRate));
   });
 }

@@ -114,7 +114,7 @@ test('reload keeps the project; a backbone switch can be undone; a new dataset f
     await page.getByRole('combobox', { name: 'Input size' }).selectOption('64');
     await expect.poll(async () => ((await field(page, 'modelStatus')) === 'ready' ? (await field(page, 'modelConfig'))?.inputSize : null), { timeout: 60_000 }).toBe(64);
     await page.getByRole('spinbutton', { name: 'Batch size' }).fill('8');
-    await page.getByRole('spinbutton', { name: 'Epochs' }).fill('1');
+    await page.getByRole('spinbutton', { name: 'Epochs', exact: true }).fill('1');
     await page.getByRole('button', { name: 'Start training' }).click();
     await expect.poll(() => field(page, 'trainState'), { timeout: 180_000 }).toBe('done');
   });

@@ -124,7 +124,7 @@ test('landmarks: a trained keypoint model’s 68 points beside the pretrained on
       timeout: 60_000,
     }).toBe(32);
     await page.getByRole('spinbutton', { name: 'Batch size' }).fill('16');
-    await page.getByRole('spinbutton', { name: 'Epochs' }).fill('1');
+    await page.getByRole('spinbutton', { name: 'Epochs', exact: true }).fill('1');
     await page.getByRole('button', { name: 'Start training' }).click();
     await expect.poll(() => field(page, 'trainState'), { timeout: 150_000 }).toMatch(/^(done|failed)$/);
     expect(await field(page, 'trainMessage')).toBeNull();

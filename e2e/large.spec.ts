@@ -313,7 +313,7 @@ test('@slow a 20,000-image zip is read, cached and trained for one epoch within 
         .poll(async () => ((await field(page, 'modelStatus')) === 'ready' ? (await field(page, 'modelConfig'))?.inputSize : null), { timeout: 60_000 })
         .toBe(INPUT);
       await page.getByRole('spinbutton', { name: 'Batch size' }).fill('32');
-      await page.getByRole('spinbutton', { name: 'Epochs' }).fill('1');
+      await page.getByRole('spinbutton', { name: 'Epochs', exact: true }).fill('1');
     });
 
     await test.step('train: the cache is built over 18,000 images, then one epoch, then done', async () => {

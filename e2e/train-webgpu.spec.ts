@@ -37,7 +37,7 @@ test('?backend=webgpu: mobilenet_v3 at 32² trains one epoch on SwiftShader WebG
       timeout: 60_000,
     }).toBe(32);
     await page.getByRole('spinbutton', { name: 'Batch size' }).fill('16');
-    await page.getByRole('spinbutton', { name: 'Epochs' }).fill('1');
+    await page.getByRole('spinbutton', { name: 'Epochs', exact: true }).fill('1');
   });
 
   await test.step('train: done, with trn_loss and val_loss points in the store and the chart', async () => {

@@ -80,7 +80,7 @@ test('cats-dogs sample: train 2 epochs at 64², live charts, predict a dropped i
       return s.modelStatus === 'ready' ? s.modelConfig?.inputSize : null;
     }, { timeout: 60_000 }).toBe(64);
     await page.getByRole('spinbutton', { name: 'Batch size' }).fill('8');
-    await page.getByRole('spinbutton', { name: 'Epochs' }).fill('2');
+    await page.getByRole('spinbutton', { name: 'Epochs', exact: true }).fill('2');
   });
 
   await test.step('train: the state goes running → done, records stream into the store and the chart', async () => {

@@ -120,7 +120,7 @@ test('webcam: add camera frames to a class, train, live prediction and live land
     await page.getByRole('combobox', { name: 'Input size' }).selectOption('64');
     await expect.poll(async () => ((await field(page, 'modelStatus')) === 'ready' ? (await field(page, 'modelConfig'))?.inputSize : null), { timeout: 60_000 }).toBe(64);
     await page.getByRole('spinbutton', { name: 'Batch size' }).fill('8');
-    await page.getByRole('spinbutton', { name: 'Epochs' }).fill('1');
+    await page.getByRole('spinbutton', { name: 'Epochs', exact: true }).fill('1');
     await page.getByRole('button', { name: 'Start training' }).click();
     await expect.poll(() => field(page, 'trainState'), { timeout: 180_000 }).toBe('done');
   });

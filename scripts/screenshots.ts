@@ -86,7 +86,7 @@ async function shotTrain(browser: Browser) {
     90_000,
   );
   await page.getByRole('spinbutton', { name: 'Batch size' }).fill('8');
-  await page.getByRole('spinbutton', { name: 'Epochs' }).fill('3');
+  await page.getByRole('spinbutton', { name: 'Epochs', exact: true }).fill('3');
 
   log('train: training');
   const t0 = Date.now();
