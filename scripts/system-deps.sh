@@ -11,7 +11,9 @@ need() { missing+=("$1"); why+=("$2"); }
 # also what Dawn uses for WebGPU in Node (src/cli/node/nodeBackends.ts).
 [ -x /usr/bin/chromium ] || need chromium "/usr/bin/chromium (e2e tests, SwiftShader for WebGPU in Node)"
 # Dawn (the 'webgpu' npm package) loads the Vulkan loader by name; without it every Node WebGPU test fails.
-ldconfig -p 2>/dev/null | grep -q 'libvulkan\.so\.1 ' || need libvulkan1 "libvulkan.so.1 (Dawn's Vulkan loader, WebGPU in Node)"
+# (grep reads the whole list: with -q it would stop at the match, ldconfig would die of SIGPIPE, and pipefail
+# would count the found library as missing.)
+ldconfig -p 2>/dev/null | grep 'libvulkan\.so\.1 ' >/dev/null || need libvulkan1 "libvulkan.so.1 (Dawn's Vulkan loader, WebGPU in Node)"
 # The PyTorch parity tests use Debian's torch at /usr/bin/python3 (pyenv's python3 has none).
 /usr/bin/python3 -c 'import torch' 2>/dev/null || need python3-torch "python3-torch (PyTorch parity tests)"
 /usr/bin/python3 -c 'import torchvision' 2>/dev/null || need python3-torchvision "python3-torchvision (PyTorch parity tests)"
