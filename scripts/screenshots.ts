@@ -73,6 +73,8 @@ async function shotTrain(browser: Browser) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   log('train: opening the studio');
   await page.goto(BASE);
+  // The step rail sticks to the top of the viewport: in a full-page clip it would land mid-picture.
+  await page.addStyleTag({ content: '.step-rail { position: static !important; }' });
   await until('model ready', () => field(page, 'modelStatus'), (v) => v === 'ready', 120_000);
   await page.getByRole('group', { name: 'Try a sample' }).getByRole('button', { name: 'Cats vs dogs' }).click();
   await until('dataset ready', () => field(page, 'datasetStatus'), (v) => v === 'ready', 90_000);
@@ -117,6 +119,8 @@ async function shotLandmarks(browser: Browser) {
   const section = page.getByRole('region', { name: 'Landmarks' });
   log('landmarks: opening a sample face');
   await page.goto(BASE);
+  // The step rail sticks to the top of the viewport: in a full-page clip it would land mid-picture.
+  await page.addStyleTag({ content: '.step-rail { position: static !important; }' });
   await section.getByRole('button', { name: 'Face 1' }).click();
   await section.getByTestId('landmarks-status').filter({ hasText: /^found 1 face$/ }).waitFor({ timeout: 120_000 });
   const mode = section.getByRole('combobox', { name: 'Landmark mode' });
