@@ -97,8 +97,15 @@ export async function evaluate(
   items: DatasetItem[],
   options: EvaluateOptions,
 ): Promise<Evaluation> {
-  const images = imageOptionsFor(model, options);
-  const batches = prefetch(items, inOrder(items.length, options.batchSize ?? 32), async (b) => [await loadImages(archive, b, images)]);
-  const { evaluation } = await evaluateBatches(model, task, ctx, batches, { tta: options.tta, onBatch: (done) => options.onProgress?.(done, items.length) });
+  const { evaluation } = await evaluateBatches(model, task, ctx, itemBatches(model, archive, items, options), {
+    tta: options.tta,
+    onBatch: (done) => options.onProgress?.(done, items.length),
+  });
   return evaluation;
+}
+
+/** `items` of `archive` in order, decoded for `model` and prefetched in batches: what `evaluate` and `interpret` read. */
+export function itemBatches(model: tf.LayersModel, archive: Archive, items: DatasetItem[], options: EvaluateOptions) {
+  const images = imageOptionsFor(model, options);
+  return prefetch(items, inOrder(items.length, options.batchSize ?? 32), async (b) => [await loadImages(archive, b, images)]);
 }

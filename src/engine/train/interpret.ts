@@ -6,8 +6,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Archive, DatasetItem } from '../data';
 import type { Evaluation, Prediction, Task, TaskContext } from '../tasks/types';
-import { imageOptionsFor, inOrder, loadImages, prefetch } from './batches';
-import { evaluateBatches, type EvaluateOptions } from './evaluate';
+import { evaluateBatches, itemBatches, type EvaluateOptions } from './evaluate';
 
 /** One item as interpretation sees it. Plain data. */
 export interface InterpretedItem {
@@ -37,9 +36,7 @@ export async function interpret(
   items: DatasetItem[],
   options: EvaluateOptions,
 ): Promise<Interpretation> {
-  const images = imageOptionsFor(model, options);
-  const batches = prefetch(items, inOrder(items.length, options.batchSize ?? 32), async (b) => [await loadImages(archive, b, images)]);
-  const { evaluation, scored } = await evaluateBatches(model, task, ctx, batches, {
+  const { evaluation, scored } = await evaluateBatches(model, task, ctx, itemBatches(model, archive, items, options), {
     score: true,
     itemLosses: true,
     tta: options.tta,
