@@ -56,6 +56,10 @@ failOnRequestsLeavingLocalhost();
 test('newcomer journey: cats-dogs.zip with the proposed settings to ≥ 0.9 on test, batch predict, reload, undo, 3D mesh, webcam @slow', async ({ page }) => {
   // The default recipe (320², fine_tune 2 + 3 epochs) is minutes of wasm training on a 2-core machine.
   test.setTimeout(60 * 60_000);
+  // Loaded twice, by the journey itself (open, reload): under the dev server no dependency re-optimization
+  // may reload the page on the way (a reload in the middle of training would lose the run).
+  let loads = 0;
+  page.on('load', () => loads++);
 
   await test.step('open the studio and drop the full cats-dogs.zip', async () => {
     await openStudio(page);
@@ -157,4 +161,6 @@ test('newcomer journey: cats-dogs.zip with the proposed settings to ≥ 0.9 on t
     await expect.poll(() => field(page, 'webcamPredictions'), { timeout: 60_000 }).toBeGreaterThan(first + 2);
     await live.getByRole('button', { name: 'Stop camera' }).click();
   });
+
+  expect(loads, 'page loads: the opening and the one reload').toBe(2);
 });
