@@ -9,11 +9,12 @@ const PORT = Number(process.env.E2E_DEV_PORT ?? 4193);
  * E2E against the dev server, as `npm start` serves the studio (Vite's dev mode: dependencies optimized on
  * demand, modules served one by one). Each run starts from an empty dependency cache of its own (`--force`,
  * VITE_CACHE_DIR), as on a fresh clone: what the first use of a page optimizes, and whether that reloads the
- * page, is part of what is tested.
+ * page, is part of what is tested. With SLOW=1 it also runs issue 16's newcomer journey (e2e/newcomer.spec.ts,
+ * @slow), which must pass against both servers.
  */
 export default defineConfig({
-  testDir: '.',
-  testMatch: '*.spec.ts',
+  testDir: '..',
+  testMatch: process.env.SLOW ? ['e2e-dev/*.spec.ts', 'e2e/newcomer.spec.ts'] : 'e2e-dev/*.spec.ts',
   fullyParallel: false,
   workers: 1,
   retries: 0,

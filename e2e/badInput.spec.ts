@@ -1,7 +1,8 @@
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { corpusPhotos, CRC, cut, DOTDOT, HUGE, hugePng, storedZip, type CorpusPhotos } from '../src/cli/badInputCorpus';
 import { failOnRequestsLeavingLocalhost } from './offline';
 import { storeField } from './store';
+import { dropBytes, openStudio } from './studio';
 
 /**
  * Issue 17's bad-input corpus in the studio: zips and images built from the shared datasets' real photos (as the
@@ -35,32 +36,12 @@ test.beforeAll(async () => {
   huge = await hugePng(photos.cats[7]);
 });
 
-/** Drops `bytes` as one file called `name` on `target`, as a real DataTransfer. */
-async function dropBytes(page: Page, target: Locator, name: string, bytes: Uint8Array, type: string) {
-  const base64 = Buffer.from(bytes).toString('base64');
-  const dataTransfer = await page.evaluateHandle(
-    ({ base64, name, type }) => {
-      const data = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-      const transfer = new DataTransfer();
-      transfer.items.add(new File([data], name, { type }));
-      return transfer;
-    },
-    { base64, name, type },
-  );
-  await target.dispatchEvent('drop', { dataTransfer });
-}
-
 const dropZip = (page: Page, name: string, zip: Uint8Array) => dropBytes(page, page.getByTestId('drop-zone'), name, zip, 'application/zip');
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The problem lines of `file` in the dataset report as the page shows it: the name in <code>, then the reason. */
 const problem = (page: Page, file: string) => page.getByTestId('problem').filter({ has: page.locator('code', { hasText: new RegExp(`^${escapeRe(file)}$`) }) });
-
-async function openStudio(page: Page) {
-  await page.goto('/');
-  await expect.poll(() => field(page, 'modelStatus'), { timeout: 90_000 }).toBe('ready');
-}
 
 async function waitForDataset(page: Page) {
   await expect.poll(() => field(page, 'datasetStatus'), { timeout: 60_000 }).toBe('ready');

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
-import { readFile } from 'node:fs/promises';
 import { failOnRequestsLeavingLocalhost } from './offline';
+import { dropZipFile } from './studio';
 
 failOnRequestsLeavingLocalhost();
 
@@ -39,21 +39,6 @@ async function waitForDataset(page: Page) {
   await expect.poll(async () => (await state(page)).datasetStatus, { timeout: 60_000 }).toBe('ready');
 }
 
-/** Drops `file` on the drop zone as a real DataTransfer holding one File. */
-async function dropFile(page: Page, file: string, name: string) {
-  const base64 = (await readFile(file)).toString('base64');
-  const dataTransfer = await page.evaluateHandle(
-    ({ base64, name }) => {
-      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-      const transfer = new DataTransfer();
-      transfer.items.add(new File([bytes], name, { type: 'application/zip' }));
-      return transfer;
-    },
-    { base64, name },
-  );
-  await page.getByTestId('drop-zone').dispatchEvent('drop', { dataTransfer });
-}
-
 test('drop cats-dogs.zip: 300 train thumbnails with their labels and a 150/150 histogram', async ({ page }) => {
   await test.step('open the studio: the drop zone and samples are on the first screen', async () => {
     await page.goto('/');
@@ -61,9 +46,27 @@ test('drop cats-dogs.zip: 300 train thumbnails with their labels and a 150/150 h
     await expect(page.getByRole('group', { name: 'Try a sample' }).getByRole('button')).toHaveCount(3);
   });
 
-  await test.step('drop the zip: image folders, binary, train 300 / test 100, no problems', async () => {
-    await dropFile(page, SHARED + 'cats-dogs.zip', 'cats-dogs.zip');
+  await test.step('drop the zip: the Train panel shows "Reading images n / 400" with its times, until it is read', async () => {
+    // Every text the Train panel's reading phase showed, recorded in the page as it changed.
+    await page.evaluate(() => {
+      const seen: string[] = ((window as unknown as { __reading: string[] }).__reading = []);
+      new MutationObserver(() => {
+        const text = document.querySelector('[data-testid=train-reading]')?.textContent;
+        if (text && text !== seen.at(-1)) seen.push(text);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    await dropZipFile(page, SHARED + 'cats-dogs.zip', 'cats-dogs.zip');
     await waitForDataset(page);
+    const seen = await page.evaluate(() => (window as unknown as { __reading: string[] }).__reading);
+    expect(seen.length).toBeGreaterThan(0);
+    const time = String.raw`(\d+\.\ds|\d+m \d\ds)`;
+    for (const text of seen) expect(text).toMatch(new RegExp(String.raw`^Reading images\s+\d+ / 400 · ${time} elapsed( · ${time} left)?$`));
+    const done = seen.map((text) => Number(/(\d+) \/ 400/.exec(text)![1]));
+    expect(done).toEqual([...done].sort((a, b) => a - b));
+    await expect(page.getByTestId('train-reading')).toHaveCount(0);
+  });
+
+  await test.step('the report: image folders, binary, train 300 / test 100, no problems', async () => {
     await expect(page.getByTestId('dataset-layout')).toHaveText('Image folders');
     await expect(page.getByTestId('split-train')).toHaveText('train: 300');
     await expect(page.getByTestId('split-test')).toHaveText('test: 100');

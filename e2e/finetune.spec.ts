@@ -89,7 +89,7 @@ test('cats-dogs sample: the LR finder, its suggestion taken, fine_tune 1 + 1 epo
     expect(await workerTensors(page)).toBe(tensorsBefore);
   });
 
-  await test.step('"Use …" sets the learning rate field to the suggestion; Undo puts the proposed rate back', async () => {
+  await test.step('"Use …" sets the learning rate field to the suggestion; Undo (and Ctrl+Z) puts the proposed rate back', async () => {
     const lr = page.getByRole('spinbutton', { name: 'Learning rate' });
     const proposed = await lr.inputValue();
     const use = finder.getByTestId('lr-use');
@@ -101,12 +101,19 @@ test('cats-dogs sample: the LR finder, its suggestion taken, fine_tune 1 + 1 epo
     await expect(lr).toHaveValue(proposed);
     await use.click();
     await expect(lr).toHaveValue(String(offered));
+    await page.keyboard.press('Control+z');
+    await expect(lr).toHaveValue(proposed);
+    await expect(finder.getByTestId('lr-undo')).toHaveCount(0);
+    await use.click();
+    await expect(lr).toHaveValue(String(offered));
   });
 
   await test.step('fine_tune: 1 freeze epoch (head only), then the trunk from expanded_conv_12, one-cycle', async () => {
     const options = page.getByRole('group', { name: 'Fine-tuning' });
     // The classification recipe fine-tunes: the box shows the proposal before any click.
     await expect(options.getByRole('checkbox', { name: 'Fine-tune' })).toBeChecked();
+    await expect(options.getByRole('spinbutton', { name: 'Freeze epochs' })).toHaveValue('2');
+    await expect(options.getByRole('combobox', { name: 'Unfreeze from' })).toHaveValue('expanded_conv_12');
     await options.getByRole('checkbox', { name: 'Fine-tune' }).check();
     await options.getByRole('spinbutton', { name: 'Freeze epochs' }).fill('1');
     await options.getByRole('combobox', { name: 'Unfreeze from' }).selectOption('expanded_conv_12');

@@ -3,6 +3,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { unzipSync } from 'fflate';
 import { failOnRequestsLeavingLocalhost } from './offline';
 import { storeField } from './store';
+import { openStudio, settled } from './studio';
 
 /** The studio's store, as the e2e build exposes it; only the fields these journeys read. */
 interface StoreView {
@@ -24,13 +25,6 @@ const field = storeField<StoreView>();
 
 failOnRequestsLeavingLocalhost();
 
-/** Both the model and the dataset are ready (after a load, a reload or a switch). */
-async function settled(page: Page, timeout = 90_000) {
-  await expect
-    .poll(async () => [await field(page, 'modelStatus'), await field(page, 'datasetStatus')], { timeout })
-    .toEqual(['ready', 'ready']);
-}
-
 async function openSample(page: Page, title: string) {
   await page.getByRole('group', { name: 'Try a sample' }).getByRole('button', { name: title }).click();
   await settled(page);
@@ -44,8 +38,7 @@ async function dogImage(): Promise<{ name: string; mimeType: string; buffer: Buf
 }
 
 test('steps: the rail reaches Train without scrolling, the hash keeps the step over a reload; the tree opens at the top', async ({ page }) => {
-  await page.goto('/');
-  await expect.poll(() => field(page, 'modelStatus'), { timeout: 90_000 }).toBe('ready');
+  await openStudio(page);
   const rail = page.getByRole('navigation', { name: 'Steps' });
   await expect(rail.getByRole('button')).toHaveText(['1 Data', '2 Model', '3 Train', '4 Results', '5 Landmarks']);
 
@@ -74,8 +67,7 @@ test('steps: the rail reaches Train without scrolling, the hash keeps the step o
 
 test('the Train panel proposes the plan (batch capped to the dataset, recipe input size); edits stay; reset', async ({ page }) => {
   test.setTimeout(180_000);
-  await page.goto('/');
-  await expect.poll(() => field(page, 'modelStatus'), { timeout: 90_000 }).toBe('ready');
+  await openStudio(page);
   await openSample(page, 'Cats vs dogs');
   const batch = page.getByRole('spinbutton', { name: 'Batch size' });
 
@@ -106,8 +98,7 @@ test('the Train panel proposes the plan (batch capped to the dataset, recipe inp
 
 test('reload keeps the project; a backbone switch can be undone; a new dataset forgets the old run', async ({ page }) => {
   test.setTimeout(300_000);
-  await page.goto('/');
-  await expect.poll(() => field(page, 'modelStatus'), { timeout: 90_000 }).toBe('ready');
+  await openStudio(page);
   await openSample(page, 'Cats vs dogs');
 
   await test.step('train cats-dogs at 64², batch 8, 1 epoch', async () => {

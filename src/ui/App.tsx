@@ -10,6 +10,7 @@ import { PredictPanel } from './components/PredictPanel';
 import { StepRail } from './components/StepRail';
 import { TrainCharts } from './components/TrainCharts';
 import { TrainPanel } from './components/TrainPanel';
+import { UndoShortcut } from './components/UndoShortcut';
 import { LandmarksPanel } from './landmarks/LandmarksPanel';
 import { ResultsPanel } from './results/ResultsPanel';
 import { stepId } from './steps';
@@ -20,6 +21,7 @@ const RESULTS = [PredictPanel, ConfusionMatrix, ResultsPanel, Gallery];
 export function App() {
   return (
     <div className="app">
+      <UndoShortcut />
       <header className="topbar">
         <h1>Transfer Studio</h1>
         <BackendBadge />

@@ -1,8 +1,8 @@
-import { useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useStudio } from '../store';
 import { hasTrainedModel } from '../store/trainingSlice';
 import { LivePredict } from '../webcam/LivePredict';
+import { DropTarget, PickFiles } from './DropTarget';
 import { ErrorDetails } from './ErrorDetails';
 import { PredictionView } from './PredictionView';
 
@@ -19,10 +19,8 @@ export function PredictPanel() {
       showInLandmarks: s.showPredictionInLandmarks,
     })),
   );
-  const input = useRef<HTMLInputElement>(null);
-  const [over, setOver] = useState(false);
-  const take = (files: FileList | null | undefined) => {
-    const file = files?.[0];
+  const take = (files: ArrayLike<File>) => {
+    const file = files[0];
     if (file && ready) void predictFile(file);
   };
   return (
@@ -30,26 +28,10 @@ export function PredictPanel() {
       <header className="panel-head">
         <h2>Predict</h2>
       </header>
-      <div
-        className={`dropzone${over ? ' dropzone-over' : ''}`}
-        data-testid="predict-drop"
-        onDragOver={(e) => {
-          e.preventDefault();
-          setOver(true);
-        }}
-        onDragLeave={() => setOver(false)}
-        onDrop={(e) => {
-          e.preventDefault();
-          setOver(false);
-          take(e.dataTransfer.files);
-        }}
-      >
+      <DropTarget testId="predict-drop" onDrop={(transfer) => take(transfer.files)}>
         <span>{ready ? 'Drop an image here' : 'Train a model first'}</span>
-        <button type="button" disabled={!ready} onClick={() => input.current?.click()}>
-          Choose an image…
-        </button>
-        <input ref={input} type="file" accept="image/*" hidden data-testid="predict-input" onChange={(e) => take(e.target.files)} />
-      </div>
+        <PickFiles label="Choose an image…" testId="predict-input" accept="image/*" disabled={!ready} onFiles={take} />
+      </DropTarget>
       {status === 'predicting' ? <p className="muted">Predicting…</p> : null}
       {status === 'error' ? (
         <div role="alert">

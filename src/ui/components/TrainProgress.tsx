@@ -11,10 +11,14 @@ export function formatSeconds(s: number): string {
   return `${Math.floor(s / 60)}m ${String(Math.round(s % 60)).padStart(2, '0')}s`;
 }
 
-/** Where the run is: state, phase progress (feature cache, train, val, test), epoch and ETA; the test split's score at the end. */
+/**
+ * Where the run is: the dataset being read (before a run can start), then state, phase progress (feature cache,
+ * train, val, test), epoch and ETA; the test split's score at the end.
+ */
 export function TrainProgress() {
-  const { state, message, stack, progress, eta, epochs, total, notices, test } = useStudio(
+  const { reading, state, message, stack, progress, eta, epochs, total, notices, test } = useStudio(
     useShallow((s) => ({
+      reading: s.datasetStatus === 'reading' ? s.datasetProgress : null,
       state: s.trainState,
       message: s.trainMessage,
       stack: s.trainErrorStack,
@@ -28,6 +32,12 @@ export function TrainProgress() {
   );
   return (
     <div className="train-progress" role="status" aria-live="polite">
+      {reading ? (
+        <span className="train-phase" data-testid="train-reading">
+          Reading images <progress max={reading.total} value={reading.done} /> {reading.done} / {reading.total} · {formatSeconds(reading.elapsedMs / 1000)} elapsed
+          {reading.etaMs !== null ? ` · ${formatSeconds(reading.etaMs / 1000)} left` : ''}
+        </span>
+      ) : null}
       <span className={`train-state train-${state}`} data-testid="train-state">
         {state}
       </span>

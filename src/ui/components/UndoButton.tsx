@@ -1,12 +1,10 @@
-import { useUndoShortcut } from '../hooks/useUndoShortcut';
 import { useStudio } from '../store';
 import { undoLabel } from '../store/modelSlice';
 
-/** Takes back the last freeze/unfreeze, or a switch away from a trained model; Ctrl+Z does the same. */
+/** Takes back the last freeze/unfreeze, or a switch away from a trained model (Ctrl+Z too: `UndoShortcut`). */
 export function UndoButton() {
   const last = useStudio((s) => s.undoStack.at(-1));
   const undo = useStudio((s) => s.undo);
-  useUndoShortcut(undo);
   return (
     <button
       type="button"

@@ -1,5 +1,5 @@
-import { useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { DropTarget, PickFiles } from '../components/DropTarget';
 import { ErrorDetails } from '../components/ErrorDetails';
 import { useStudio } from '../store';
 import { hasTrainedModel } from '../store/trainingSlice';
@@ -34,10 +34,8 @@ export function BatchPredict() {
       sortBatch: s.sortBatch,
     })),
   );
-  const input = useRef<HTMLInputElement>(null);
-  const [over, setOver] = useState(false);
-  const take = (files: FileList | null | undefined) => {
-    if (files?.length && ready) void predictBatch([...files]);
+  const take = (files: ArrayLike<File>) => {
+    if (files.length && ready) void predictBatch(Array.from(files));
   };
   const shown = run && rowsRun === run ? sortedRows(rows, sort) : [];
   const failed = shown.filter((r) => r.problem).length;
@@ -50,37 +48,17 @@ export function BatchPredict() {
   return (
     <div className="batch-predict">
       <h3>Predict a folder or zip</h3>
-      <div
-        className={`dropzone${over ? ' dropzone-over' : ''}`}
-        data-testid="batch-drop"
-        onDragOver={(e) => {
-          e.preventDefault();
-          setOver(true);
-        }}
-        onDragLeave={() => setOver(false)}
-        onDrop={(e) => {
-          e.preventDefault();
-          setOver(false);
-          take(e.dataTransfer.files);
-        }}
-      >
+      <DropTarget testId="batch-drop" onDrop={(transfer) => take(transfer.files)}>
         <span>{ready ? 'Drop a zip or several images here' : 'Train a model first'}</span>
-        <button type="button" disabled={!ready || status === 'running'} onClick={() => input.current?.click()}>
-          Choose a zip or images…
-        </button>
-        <input
-          ref={input}
-          type="file"
+        <PickFiles
+          label="Choose a zip or images…"
+          testId="batch-input"
           accept="image/*,.zip,application/zip"
           multiple
-          hidden
-          data-testid="batch-input"
-          onChange={(e) => {
-            take(e.target.files);
-            e.target.value = '';
-          }}
+          disabled={!ready || status === 'running'}
+          onFiles={take}
         />
-      </div>
+      </DropTarget>
       {status === 'running' ? (
         <p className="muted" data-testid="batch-progress">
           Predicting {name}… {progress ? `${progress.done}/${progress.total}` : ''}

@@ -1,7 +1,8 @@
 import type { StateCreator } from 'zustand';
-import type { DatasetReport, LayoutName, ScanProgress } from '../../engine/data';
+import type { DatasetReport, LayoutName } from '../../engine/data';
 import type { DatasetSource } from '../../workers/trainer.worker';
 import { datasetCache } from '../datasetCache';
+import { readingProgress, type ReadingProgress } from '../training/readingProgress';
 import { trainerWorker } from '../trainerWorkerClient';
 import type { StudioState } from './index';
 
@@ -17,7 +18,8 @@ export interface DatasetSlice {
   datasetStatus: 'idle' | 'reading' | 'ready' | 'error';
   /** What is being read or was read (zip or folder name). */
   datasetName: string | null;
-  datasetProgress: ScanProgress | null;
+  /** The reading phase: images read of all, with the time so far and left (the Train panel's first phase). */
+  datasetProgress: ReadingProgress | null;
   /** The report of the dataset read; its items stay in the trainer worker (the grid asks for the ones it shows). */
   datasetReport: DatasetReport | null;
   datasetError: string | null;
@@ -53,7 +55,7 @@ export interface OpenOptions {
 export const initialDatasetState = {
   datasetStatus: 'idle' as DatasetSlice['datasetStatus'],
   datasetName: null as string | null,
-  datasetProgress: null as ScanProgress | null,
+  datasetProgress: null as ReadingProgress | null,
   datasetReport: null as DatasetReport | null,
   datasetError: null as string | null,
   viewSplit: null as string | null,
@@ -88,9 +90,10 @@ export const createDatasetSlice: StateCreator<StudioState, [], [], DatasetSlice>
       datasetStatus: 'reading',
       datasetName: source.name,
     });
+    const started = performance.now();
     try {
       const report = await trainerWorker.openDataset(source, layout, (p) => {
-        if (mine === generation && get().datasetStatus === 'reading') set({ datasetProgress: p });
+        if (mine === generation && get().datasetStatus === 'reading') set({ datasetProgress: readingProgress(p, performance.now() - started) });
       });
       if (mine !== generation) return;
       set({ datasetStatus: 'ready', datasetReport: report, viewSplit: Object.keys(report.splits)[0] ?? null });

@@ -6,6 +6,7 @@ import { errorInfo } from '../errorInfo';
 import { planRun } from '../training/planRun';
 import { trainerWorker, WorkerRestarted } from '../trainerWorkerClient';
 import type { StudioState } from './index';
+import { nextUndoSeq } from './undoOrder';
 
 /** Significant digits of a suggested rate as the button offers it and the field takes it: "Use 3.4e-3". */
 export const SUGGESTION_DIGITS = 2;
@@ -28,9 +29,9 @@ export interface LrFinderSlice {
   lrFinder: LrFinderView;
   /**
    * The last "Use …" of a suggestion: the learning-rate override before it (undefined: none, the proposed rate)
-   * and the rate it set. Undo puts the override back.
+   * and the rate it set. Undo puts the override back; `seq` orders it among the tree's undos (`latestUndo`).
    */
-  lrTaken: { before: number | undefined; rate: number } | null;
+  lrTaken: { before: number | undefined; rate: number; seq: number } | null;
   /** Sweeps the learning rate on the model the tree shows, the open dataset and the Train panel's choices. */
   findLearningRate(): Promise<void>;
   /** Ends the sweep at its next step; the points so far stay. */
@@ -111,7 +112,7 @@ export const createLrFinderSlice: StateCreator<StudioState, [], [], LrFinderSlic
       const suggestion = lrFinder.result?.suggestion;
       if (suggestion === undefined || !Number.isFinite(suggestion)) return;
       const rate = roundRate(suggestion, SUGGESTION_DIGITS);
-      set({ lrTaken: { before: hyperOverrides.learningRate, rate }, hyperOverrides: withRate(hyperOverrides, rate) });
+      set({ lrTaken: { before: hyperOverrides.learningRate, rate, seq: nextUndoSeq() }, hyperOverrides: withRate(hyperOverrides, rate) });
     },
 
     undoUseLr() {

@@ -18,6 +18,7 @@ import { freezeState } from '../tree/freezeState';
 import { trainerWorker, WorkerRestarted } from '../trainerWorkerClient';
 import type { StudioState } from './index';
 import { hasTrainedModel } from './trainingSlice';
+import { nextUndoSeq } from './undoOrder';
 import { initialRunView } from '../training/runView';
 
 /** What the worker offers: backbones (with their presets) and all preset names. */
@@ -32,8 +33,8 @@ export interface Catalog {
  * model brings back).
  */
 export type UndoEntry =
-  | { kind: 'toggle'; op: FreezeOp; restore: FreezeOp[] }
-  | { kind: 'switch'; to: BackboneName; trained: ModelConfig; run: TrainedRun };
+  | { kind: 'toggle'; op: FreezeOp; restore: FreezeOp[]; seq: number }
+  | { kind: 'switch'; to: BackboneName; trained: ModelConfig; run: TrainedRun; seq: number };
 
 /** The run shown with a trained model, put aside while another model is looked at. */
 export type TrainedRun = Pick<
@@ -216,7 +217,7 @@ export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (
       set({ ...initialRunView, runConfig: null, restored: false, trained: false, resumable: null });
       get().resetPredict();
       await get().chooseModel(backbone, preset, shape);
-      set({ undoStack: [{ kind: 'switch', to: backbone, trained, run }] });
+      set({ undoStack: [{ kind: 'switch', to: backbone, trained, run, seq: nextUndoSeq() }] });
     },
 
     forgetModelUndo: () => set((s) => ({ undoStack: s.undoStack.filter((e) => e.kind !== 'switch') })),
@@ -284,7 +285,7 @@ export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (
         set({ pendingPath: path, modelError: null });
         try {
           const after = await applyOps([op]);
-          const entry: UndoEntry = { kind: 'toggle', op, restore: restoreOps(before.tree, after.tree) };
+          const entry: UndoEntry = { kind: 'toggle', op, restore: restoreOps(before.tree, after.tree), seq: nextUndoSeq() };
           set({
             modelView: after,
             modelConfig: { ...modelConfig, freezeOps: [...(modelConfig.freezeOps ?? []), op] },

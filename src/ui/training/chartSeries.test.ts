@@ -105,4 +105,26 @@ describe('yAxisOf', () => {
   it('has an axis before any value', () => {
     expect(yAxisOf([line([])], false).domain).toEqual([0, 1]);
   });
+
+  it('opens a constant learning rate around its value, with plain ticks (no 5.6e-17 for 0)', () => {
+    const { domain, ticks } = yAxisOf([line([1e-4, 1e-4, 1e-4])], false);
+    expect(domain[0]).toBeLessThan(1e-4);
+    expect(domain[1]).toBeGreaterThan(1e-4);
+    expect(domain[0]).toBeGreaterThanOrEqual(0);
+    expect(ticks).toContain(1e-4);
+    expect(ticks.length).toBeGreaterThanOrEqual(3);
+    expect(ticks.every((t) => t >= 5e-5 - 1e-12 && t <= 1.5e-4 + 1e-12)).toBe(true);
+  });
+
+  it('opens a constant zero by ±0.5, with 0 a tick of its own', () => {
+    const { domain, ticks } = yAxisOf([line([0, 0])], false);
+    expect(domain).toEqual([-0.6, 0.6]);
+    expect(ticks).toContain(0);
+    expect(ticks.every((t) => t === 0 || Math.abs(t) >= 0.1)).toBe(true);
+  });
+
+  it('keeps a span that crosses zero free of rounding leftovers', () => {
+    const { ticks } = yAxisOf([line([-0.45, 0.5])], false);
+    expect(ticks).toEqual([-0.6, -0.4, -0.2, 0, 0.2, 0.4, 0.6]);
+  });
 });

@@ -115,10 +115,16 @@ export function yAxisOf(lines: ChartLine[], log: boolean, count = 5): { domain: 
     for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) ticks.push(10 ** e);
     return { domain: [ticks[0], ticks.at(-1)!], ticks };
   }
-  if (hi - lo < 1e-9) [lo, hi] = [lo - 0.5, hi + 0.5];
+  // A constant line (a learning rate without schedule) collapses the domain: open it around the value, by half
+  // of it (a rate of 1e-4 reads 5e-5 … 1.5e-4, not ±0.5 around a value too small to see).
+  if (hi - lo <= 1e-9 * Math.max(Math.abs(lo), Math.abs(hi))) {
+    const pad = Math.abs(lo) / 2 || 0.5;
+    [lo, hi] = [lo - pad, hi + pad];
+  }
   const step = niceStep(hi - lo, count);
-  const start = Math.floor(lo / step) * step;
-  const ticks: number[] = [];
-  for (let t = start; t < hi + step - 1e-9; t += step) ticks.push(+t.toPrecision(12));
+  const first = Math.floor(lo / step + 1e-9);
+  const last = Math.ceil(hi / step - 1e-9);
+  // Each tick as a multiple of the step, not a running sum: a sum leaves 0 as 5.6e-17.
+  const ticks = Array.from({ length: last - first + 1 }, (_, i) => +((first + i) * step).toPrecision(12));
   return { domain: [ticks[0], ticks.at(-1)!], ticks };
 }
