@@ -34,6 +34,7 @@ import {
   PRESET_NAMES,
   RANDOM_INIT,
   saveModel,
+  savedModelMeta,
   summarize,
   type FreezeOp,
   type LoadProgress,
@@ -534,6 +535,16 @@ const api = {
   async exportZip(): Promise<Uint8Array> {
     const zip = zipSync(await savedFiles());
     return transfer(zip, [zip.buffer as ArrayBuffer]);
+  },
+  /**
+   * The trained model as one ONNX file (opset 13, NCHW input, dynamic batch, preprocessing and labels in its
+   * metadata), for "Download as ONNX". The exporter (and its protobuf library) loads on the first call.
+   */
+  async exportOnnx(): Promise<Uint8Array> {
+    if (!trained) throw new Error('the model has not been trained yet');
+    const { toOnnx } = await import('../engine/export/onnx/toOnnx');
+    const bytes = toOnnx(current(), savedModelMeta(current(), trained));
+    return transfer(bytes, [bytes.buffer as ArrayBuffer]);
   },
   /**
    * Rebuilds the last run's trained model from its files in IndexedDB; it becomes the model the tree shows.

@@ -64,6 +64,8 @@ export interface TrainingSlice extends RunView {
   restoreProject(): Promise<boolean>;
   /** Saves the trained model as a zip (model.json, weights.bin, studio.json), zipped in the worker. */
   downloadModel(): Promise<void>;
+  /** Saves the trained model as one ONNX file, exported in the worker. */
+  downloadOnnx(): Promise<void>;
   /** The current project as saved data: the dataset reference, the model, the run's state and its `report`. */
   projectSnapshot(report: ReportData): SavedProject | null;
   resetTraining(): void;
@@ -86,6 +88,16 @@ export function hasTrainedModel(s: StudioState): boolean {
 }
 
 const message = (e: unknown) => (e as Error)?.message ?? String(e);
+
+/** Hands `bytes` to the browser as a download called `name`. */
+function saveFile(bytes: Uint8Array, type: string, name: string): void {
+  const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
 
 /** The open dataset as the project refers to it: a sample by its name, anything else by its bytes. */
 function datasetRef(): DatasetRef | null {
@@ -288,12 +300,14 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
       const run = get().runConfig;
       if (!run) return;
       const zip = await trainerWorker.call((api) => api.exportZip());
-      const url = URL.createObjectURL(new Blob([zip as Uint8Array<ArrayBuffer>], { type: 'application/zip' }));
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = `${run.model.backbone}-${run.task}.zip`;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      saveFile(zip, 'application/zip', `${run.model.backbone}-${run.task}.zip`);
+    },
+
+    async downloadOnnx() {
+      const run = get().runConfig;
+      if (!run) return;
+      const onnx = await trainerWorker.call((api) => api.exportOnnx());
+      saveFile(onnx, 'application/octet-stream', `${run.model.backbone}-${run.task}.onnx`);
     },
 
     projectSnapshot(report) {
