@@ -8,6 +8,7 @@ export { loadImages, loadPixels, imageOptionsFor, inOrder, prefetch, type ImageO
 export { buildFeatureCache, cachedInputs, FLOAT16_LOSS_TOLERANCE, type FeatureCache, type FeaturePrecision, type BuildCacheOptions } from './featureCache';
 export type { TrunkEngineChoice, TrunkEngineName, TrunkRunner, TrunkRunnerFactory } from './trunkRunner';
 export { tfjsTrunkRunner, tfjsTrunkLabel } from './tfjsTrunkRunner';
+export { isExternalModel, type ExternalModel, type ScoringModel } from './externalModel';
 export { memoryFeatureStore, spillingFeatureStore, entryBytes, type FeatureStore, type FeatureEntry } from './featureStore';
 export { idbFeatureStore } from './idbFeatureStore';
 export { idbRunStore, StorageFull, type RunStore } from './idbRunStore';
