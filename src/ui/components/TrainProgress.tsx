@@ -13,7 +13,7 @@ export function formatSeconds(s: number): string {
 
 /** Where the run is: state, phase progress (feature cache, train, val, test), epoch and ETA; the test split's score at the end. */
 export function TrainProgress() {
-  const { state, message, stack, progress, eta, epochs, total, notices, test } = useStudio(
+  const { state, message, stack, progress, eta, epochs, total, notices, test, trunk } = useStudio(
     useShallow((s) => ({
       state: s.trainState,
       message: s.trainMessage,
@@ -24,6 +24,7 @@ export function TrainProgress() {
       total: s.runConfig?.epochs ?? null,
       notices: s.notices,
       test: s.testEvaluation,
+      trunk: s.trunk,
     })),
   );
   return (
@@ -39,6 +40,11 @@ export function TrainProgress() {
       {progress ? (
         <span className="train-phase" data-testid="train-phase">
           {PHASES[progress.phase]} <progress max={progress.total} value={progress.done} /> {progress.done} / {progress.total}
+        </span>
+      ) : null}
+      {trunk ? (
+        <span className="muted" data-testid="train-trunk" title={trunk.why}>
+          trunk: {trunk.label} ({trunk.why})
         </span>
       ) : null}
       {eta && (state === 'running' || state === 'paused') ? (

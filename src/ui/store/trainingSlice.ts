@@ -2,6 +2,7 @@ import { proxy } from 'comlink';
 import type { StateCreator } from 'zustand';
 import { sameModel } from '../../engine/models';
 import { DIVERGED, type ReportData, type TrainConfig, type TrainEvent } from '../../engine/train';
+import type { TrunkEngineChoice } from '../../engine/train/trunkRunner';
 import { errorInfo } from '../errorInfo';
 import { loadProject, saveProject, startProject } from '../persistence/projectDb';
 import { epochsOf } from '../training/checkpointView';
@@ -25,6 +26,9 @@ export interface Proposal {
 export interface TrainingSlice extends RunView {
   /** The user's changes to the proposed hyper-parameters (`proposal` fills the rest). */
   hyperOverrides: HyperEdits;
+  /** Who runs the frozen trunk for the feature cache (the CLI's `--trunk-engine`): `auto` takes the faster one here. */
+  trunkEngine: TrunkEngineChoice;
+  setTrunkEngine(choice: TrunkEngineChoice): void;
   /** What the worker's plan proposes for the open dataset on the model's backbone; null before both are there. */
   proposal: Proposal | null;
   /** Asks the worker for the proposal again (a dataset or a backbone changed); an unset input size follows it. */
@@ -74,6 +78,7 @@ export interface TrainingSlice extends RunView {
 export const initialTrainingState = {
   ...initialRunView,
   hyperOverrides: {} as HyperEdits,
+  trunkEngine: 'auto' as TrunkEngineChoice,
   proposal: null as Proposal | null,
   runConfig: null as TrainConfig | null,
   restored: false,
@@ -151,7 +156,7 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
     try {
       set({ runConfig: config });
       ended = null;
-      await trainerWorker.call((api) => api.train(config, proxy(buffer.push), { resume }));
+      await trainerWorker.call((api) => api.train(config, proxy(buffer.push), { resume, trunkEngine: get().trunkEngine }));
       await buffer.flush();
       set({ trained: true, ...applyEvents(get(), [ended ?? { type: 'state', state: 'done' }]) });
       await persist();
@@ -172,6 +177,7 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
     ...initialTrainingState,
 
     setHyper: (patch) => set((s) => ({ hyperOverrides: { ...s.hyperOverrides, ...patch } })),
+    setTrunkEngine: (trunkEngine) => set({ trunkEngine }),
 
     async refreshProposal() {
       const s = get();
