@@ -9,6 +9,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<Row[]> }>> = {
   landmarks: () => import('./landmarks.bench'),
   mainThread: () => import('./mainThread.bench'),
   recipes: () => import('./recipes.bench'),
+  trunkWeb: () => import('./trunkWeb.bench'),
 };
 
 const only = process.argv.slice(2);
