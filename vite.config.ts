@@ -40,6 +40,27 @@ const tfjsWasm = () => servedFromNodeModules('tfjs-wasm', TFJS_WASM_DIR, nodeWas
 const ortWasm = () => servedFromNodeModules('ort-wasm', ORT_WASM_DIR, nodeOrtWasmDir(require.resolve), ORT_WASM_FILES);
 
 /**
+ * onnxruntime-web names its binary `new URL('ort-wasm-simd-threaded.wasm', import.meta.url)` for when no `wasmPaths`
+ * is set, and Vite would copy the 14 MB file into the build a second time, hashed, for that path alone. The studio
+ * always sets wasmPaths (the ortWasm plugin's folder), so the fallback is pointed at that same folder instead.
+ */
+function ortOneBinary(): Plugin {
+  const pattern = 'new URL("ort-wasm-simd-threaded.wasm",import.meta.url)';
+  let base = '/';
+  return {
+    name: 'transfer-studio:ort-one-binary',
+    enforce: 'pre',
+    configResolved(config) {
+      base = config.base;
+    },
+    transform(code, id) {
+      if (!/[\\/]onnxruntime-web[\\/]dist[\\/]/.test(id) || !code.includes(pattern)) return null;
+      return { code: code.replaceAll(pattern, `new URL(${JSON.stringify(`${base}${ORT_WASM_DIR}/${ORT_WASM_FILES[1]}`)}, self.location.href)`), map: null };
+    },
+  };
+}
+
+/**
  * The Content-Security-Policy of the built app: a `<meta http-equiv>` in index.html and the same policy as a
  * response header from `vite preview` (the header also covers the workers, which a meta tag does not reach).
  * - script-src: only the app's own files; 'wasm-unsafe-eval' compiles tfjs-backend-wasm; blob: because the
@@ -128,6 +149,7 @@ export default defineConfig({
   cacheDir: process.env.VITE_CACHE_DIR,
   worker: {
     format: 'es',
+    plugins: () => [ortOneBinary()],
     // tfjs-backend-wasm starts its pthreads from `wasmFactoryThreadedSimd.toString()`, which must still name
     // its closure variables (`_scriptDir`) as in the source: a minified worker breaks threaded wasm.
     rolldownOptions: {
