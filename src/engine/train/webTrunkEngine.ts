@@ -4,7 +4,7 @@ import type { TrunkEngineChoice, TrunkEngineName } from './trunkRunner';
 /**
  * Which engine ran each backbone's frozen trunk faster in Chromium on the CPU: onnxruntime-web's wasm or
  * tfjs-wasm, in one trainer-like Web Worker holding both, 2 threads each (`npm run bench -- trunkWeb`, batch 8,
- * 224², face_resnet 150², img/s, median of 3 batches after a warm-up). Measured once, 2026-12-01, on the 2-core
+ * 224², face_resnet 150², img/s, median of 3 batches after a warm-up). Measured 2026-12-01, on the 2-core
  * machine with other jobs beside it (load average 11–13):
  *
  * | backbone     | tfjs-wasm | onnxruntime-web 1.30 | onnx / tfjs |
@@ -13,6 +13,9 @@ import type { TrunkEngineChoice, TrunkEngineName } from './trunkRunner';
  * | resnet18     | 2.1       | 1.8                  | 0.86×       |
  * | mobilenet_v3 | 15.5      | 7.15                 | 0.46×       |
  * | face_resnet  | 10.7      | 8.59                 | 0.80×       |
+ *
+ * A second run right after (load 10–12) agreed: onnx / tfjs 0.96×, 0.71×, 0.71×, 0.66×. Outputs of the two engines
+ * differed by under 1e-6 (relative) on every row.
  *
  * tfjs-wasm won every row (in Node, onnxruntime-node wins by 5× and more: its CPU provider is native code), so
  * `auto` keeps the trunk on tfjs in the studio and `onnx` is the user's to pick. resnet34 has no row: it is
