@@ -5,31 +5,57 @@ import path from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 // The module itself, not engine/backend's index (which would load tfjs into the config).
 import { nodeWasmDir, TFJS_WASM_DIR, TFJS_WASM_FILES } from './src/engine/backend/wasmPaths.ts';
+import { nodeOrtWasmDir, ORT_WASM_DIR, ORT_WASM_FILES } from './src/engine/backend/ortWasmPaths.ts';
 import { IMAGENET_ORIGINS } from './src/engine/models/weights/imagenetSources.ts';
 
 /**
- * Serves the tfjs wasm binaries from node_modules at `/<TFJS_WASM_DIR>/` in dev and copies them into the
- * build, so nothing is fetched from a CDN at run time.
+ * Serves `files` from node_modules folder `dir` at `/<served>/` in dev and copies them into the build, so nothing
+ * is fetched from a CDN at run time: tfjs-backend-wasm's binaries, and onnxruntime-web's glue module and binary.
  */
-function tfjsWasm(): Plugin {
-  const require = createRequire(import.meta.url);
-  const dir = nodeWasmDir(require.resolve);
+function servedFromNodeModules(name: string, served: string, dir: string, files: readonly string[]): Plugin {
+  const contentType = (file: string) => (file.endsWith('.wasm') ? 'application/wasm' : 'text/javascript');
   return {
-    name: 'transfer-studio:tfjs-wasm',
+    name: `transfer-studio:${name}`,
     configureServer(server) {
-      const prefix = `${server.config.base}${TFJS_WASM_DIR}/`;
+      const prefix = `${server.config.base}${served}/`;
       server.middlewares.use((req, res, next) => {
         const file = req.url?.startsWith(prefix) ? req.url.slice(prefix.length).split('?')[0] : undefined;
-        if (!file || !(TFJS_WASM_FILES as readonly string[]).includes(file)) return next();
-        res.setHeader('Content-Type', 'application/wasm');
+        if (!file || !files.includes(file)) return next();
+        // The server's own headers too (cross-origin isolation): onnxruntime-web's glue module also starts its
+        // pthread workers, and a worker script without COEP is refused in an isolated page.
+        for (const [name, value] of Object.entries(server.config.server.headers ?? {})) if (value !== undefined) res.setHeader(name, value);
+        res.setHeader('Content-Type', contentType(file));
         res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
         res.end(readFileSync(path.join(dir, file)));
       });
     },
     generateBundle() {
-      for (const file of TFJS_WASM_FILES) {
-        this.emitFile({ type: 'asset', fileName: `${TFJS_WASM_DIR}/${file}`, source: readFileSync(path.join(dir, file)) });
-      }
+      for (const file of files) this.emitFile({ type: 'asset', fileName: `${served}/${file}`, source: readFileSync(path.join(dir, file)) });
+    },
+  };
+}
+
+const require = createRequire(import.meta.url);
+const tfjsWasm = () => servedFromNodeModules('tfjs-wasm', TFJS_WASM_DIR, nodeWasmDir(require.resolve), TFJS_WASM_FILES);
+const ortWasm = () => servedFromNodeModules('ort-wasm', ORT_WASM_DIR, nodeOrtWasmDir(require.resolve), ORT_WASM_FILES);
+
+/**
+ * onnxruntime-web names its binary `new URL('ort-wasm-simd-threaded.wasm', import.meta.url)` for when no `wasmPaths`
+ * is set, and Vite would copy the 14 MB file into the build a second time, hashed, for that path alone. The studio
+ * always sets wasmPaths (the ortWasm plugin's folder), so the fallback is pointed at that same folder instead.
+ */
+function ortOneBinary(): Plugin {
+  const pattern = 'new URL("ort-wasm-simd-threaded.wasm",import.meta.url)';
+  let base = '/';
+  return {
+    name: 'transfer-studio:ort-one-binary',
+    enforce: 'pre',
+    configResolved(config) {
+      base = config.base;
+    },
+    transform(code, id) {
+      if (!/[\\/]onnxruntime-web[\\/]dist[\\/]/.test(id) || !code.includes(pattern)) return null;
+      return { code: code.replaceAll(pattern, `new URL(${JSON.stringify(`${base}${ORT_WASM_DIR}/${ORT_WASM_FILES[1]}`)}, self.location.href)`), map: null };
     },
   };
 }
@@ -117,12 +143,13 @@ const isolation = {
 };
 
 export default defineConfig({
-  plugins: [react(), tfjsWasm(), csp()],
+  plugins: [react(), tfjsWasm(), ortWasm(), csp()],
   // A dependency cache of its own for e2e-dev runs (they start from an empty one), so they never touch the
   // one `npm start` uses.
   cacheDir: process.env.VITE_CACHE_DIR,
   worker: {
     format: 'es',
+    plugins: () => [ortOneBinary()],
     // tfjs-backend-wasm starts its pthreads from `wasmFactoryThreadedSimd.toString()`, which must still name
     // its closure variables (`_scriptDir`) as in the source: a minified worker breaks threaded wasm.
     rolldownOptions: {

@@ -10,6 +10,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<Row[]> }>> = {
   mainThread: () => import('./mainThread.bench'),
   recipes: () => import('./recipes.bench'),
   pretrainedFaces: () => import('./pretrainedFaces.bench'),
+  trunkWeb: () => import('./trunkWeb.bench'),
 };
 
 const only = process.argv.slice(2);

@@ -83,6 +83,6 @@ describe('parseCommandArgs', () => {
   it('still says what is wrong when the flag is unknown, and where the options are listed', () => {
     const r = cli('evaluate', '--modle', 'x');
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe("Unknown option '--modle'\nusage: transfer-studio evaluate --model DIR --data ZIP|DIR [options]\n'transfer-studio evaluate --help' lists the options\n");
+    expect(r.stderr).toBe("Unknown option '--modle'\nusage: transfer-studio evaluate --model DIR|FILE.onnx --data ZIP|DIR [options]\n'transfer-studio evaluate --help' lists the options\n");
   });
 });

@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { expose, transfer } from 'comlink';
 import { zipSync } from 'fflate';
-import { destroyDevice, memoryInfo, restartBackend, selectBackend, type SelectBackendOptions } from '../engine/backend';
+import { destroyDevice, memoryInfo, restartBackend, selectBackend, servedOrtWasmPath, type SelectBackendOptions } from '../engine/backend';
 import {
   addedImagePath,
   bitmapDecoder,
@@ -34,6 +34,7 @@ import {
   PRESET_NAMES,
   RANDOM_INIT,
   saveModel,
+  savedModelMeta,
   summarize,
   type FreezeOp,
   type LoadProgress,
@@ -58,6 +59,7 @@ import {
   runTraining,
   showBatch,
   spillingFeatureStore,
+  tfjsTrunkRunner,
   trainingSplits,
   type Interpretation,
   type PredictedFile,
@@ -65,6 +67,10 @@ import {
   type TtaName,
 } from '../engine/train';
 import type { Checkpoint, LrFindResult, LrPoint, Report, ShownImage, ReportData, TrainConfig, TrainingChoices, TrainListener } from '../engine/train';
+import { onnxWebTrunkRunner } from '../engine/train/onnxWebTrunk';
+import { withFallback } from '../engine/train/trunkFallback';
+import type { TrunkEngineChoice, TrunkRunnerFactory } from '../engine/train/trunkRunner';
+import { webTrunkEngine } from '../engine/train/webTrunkEngine';
 
 /** What the learning-rate finder tells the page as it sweeps: the feature cache built first, then each step. */
 export type LrFindEvent = { type: 'cache'; done: number; total: number } | { type: 'point'; point: LrPoint; index: number; total: number };
@@ -271,6 +277,36 @@ async function savedFiles(): Promise<SavedModelFiles> {
 
 const message = (e: unknown) => (e as Error)?.message ?? String(e);
 
+/** onnxruntime-web's glue module and binary, as the app serves them (vite.config.ts's ortWasm plugin). */
+const ORT_WASM_PATH = servedOrtWasmPath(import.meta.env.BASE_URL, self.location.href);
+
+/**
+ * The frozen trunk's runner for a run's feature cache (`webTrunkEngine`): none where tfjs keeps it (today's path),
+ * else onnxruntime-web (threads only where the worker is cross-origin isolated, hence can share memory), falling
+ * back to tfjs with the reason when it cannot start. `tell` hears who runs the trunk, and why.
+ */
+function trunkRunnerFor(choice: TrunkEngineChoice, config: TrainConfig, tell: TrainListener): TrunkRunnerFactory | undefined {
+  const backend = memoryInfo().backend;
+  const tfjs = (why: string) => tell({ type: 'trunk', engine: 'tfjs', label: `tfjs ${backend}`, why });
+  if (!config.featureCache || config.augment) {
+    tfjs('no feature cache in this run: tfjs runs the frozen trunk with each batch');
+    return undefined;
+  }
+  const { engine, why } = webTrunkEngine(choice, config.model.backbone, backend);
+  if (engine === 'tfjs') {
+    tfjs(why);
+    return undefined;
+  }
+  const threads = crossOriginIsolated ? Math.max(1, navigator.hardwareConcurrency || 1) : 1;
+  let failed: string | null = null;
+  const factory = withFallback(onnxWebTrunkRunner({ wasmPath: ORT_WASM_PATH, threads }), tfjsTrunkRunner, (reason) => (failed = reason));
+  return async (prefix) => {
+    const runner = await factory(prefix);
+    tell({ type: 'trunk', engine: runner.engine, label: runner.label, why: failed === null ? why : `onnxruntime-web did not start: ${failed}` });
+    return runner;
+  };
+}
+
 /** Every finished epoch's checkpoint into IndexedDB, before the run goes on; storage trouble is a notice, not a failure. */
 function keepCheckpoints(notice: (message: string) => void) {
   return async (checkpoint: Checkpoint): Promise<void> => {
@@ -392,9 +428,13 @@ const api = {
    * weights). Pause, resume and stop act while this runs. Every finished epoch's checkpoint goes into IndexedDB,
    * and the trained model when the run ends (`lastCheckpoint`, `loadTrained` read them back); with `resume`, the
    * run goes on from the last checkpoint saved there. A lost GPU device restarts the backend and the run goes on
-   * from its last checkpoint.
+   * from its last checkpoint. `trunkEngine` picks who fills the feature cache (`trunkRunnerFor`).
    */
-  async train(config: TrainConfig, onEvent: TrainListener, { resume = false }: { resume?: boolean } = {}): Promise<void> {
+  async train(
+    config: TrainConfig,
+    onEvent: TrainListener,
+    { resume = false, trunkEngine = 'auto' }: { resume?: boolean; trunkEngine?: TrunkEngineChoice } = {},
+  ): Promise<void> {
     // A new run forgets the last one's checkpoints and model; storage trouble shows at the first checkpoint.
     if (!resume) await runStore.clear().catch(() => undefined);
     const checkpoint = resume ? ((await runStore.loadCheckpoint()) ?? undefined) : undefined;
@@ -419,6 +459,7 @@ const api = {
       hooks: (await e2e)?.hooks ?? [],
       resume: checkpoint,
       onCheckpoint: keepCheckpoints(notice),
+      trunkRunner: trunkRunnerFor(trunkEngine, config, forward),
     });
     try {
       trained = (await training.done).info;
@@ -534,6 +575,16 @@ const api = {
   async exportZip(): Promise<Uint8Array> {
     const zip = zipSync(await savedFiles());
     return transfer(zip, [zip.buffer as ArrayBuffer]);
+  },
+  /**
+   * The trained model as one ONNX file (opset 13, NCHW input, dynamic batch, preprocessing and labels in its
+   * metadata), for "Download as ONNX". The exporter (and its protobuf library) loads on the first call.
+   */
+  async exportOnnx(): Promise<Uint8Array> {
+    if (!trained) throw new Error('the model has not been trained yet');
+    const { toOnnx } = await import('../engine/export/onnx/toOnnx');
+    const bytes = toOnnx(current(), savedModelMeta(current(), trained));
+    return transfer(bytes, [bytes.buffer as ArrayBuffer]);
   },
   /**
    * Rebuilds the last run's trained model from its files in IndexedDB; it becomes the model the tree shows.

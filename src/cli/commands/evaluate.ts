@@ -1,21 +1,20 @@
-import { loadSavedModel, readSavedModelMeta } from '../../engine/models';
 import { printable, scanDataset, splitDataset, splitRole, SPLIT_ROLES, type DatasetItem } from '../../engine/data';
 import { taskFor, TASKS } from '../../engine/tasks';
 import { evaluate, type TtaName } from '../../engine/train';
 import { parseCommandArgs, usageText, UsageError, type CommandOptions } from '../args';
 import { COMMON_OPTIONS } from '../commonOptions';
 import { formatProblems } from '../inspect';
-import { readModelDir } from '../modelDir';
 import { useBackend, type NodeBackend } from '../node/nodeBackends';
 import { numberOption } from '../numberOption';
 import { openDataset } from '../node/openDataset';
 import { sharpDecoder } from '../node/sharpDecoder';
+import { loadScoringModel, SCORING_MODEL_OPTION } from '../scoringModel';
 
 /** What `--split` takes: a split name the layouts use (`training`, `valid`…, as `inspect` prints them) or `all`. */
 const SPLIT_NAMES = [...Object.keys(SPLIT_ROLES), 'all'];
 
 const OPTIONS = {
-  model: { type: 'string', value: 'DIR', required: true, help: 'a saved model: the folder train --out wrote' },
+  model: SCORING_MODEL_OPTION,
   data: { type: 'string', value: 'ZIP|DIR', required: true, help: 'a dataset of the same task: a zip or a folder' },
   split: {
     type: 'string',
@@ -38,28 +37,26 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
   const split = values.split === undefined ? undefined : values.split.toLowerCase() === 'all' ? 'all' : splitRole(values.split);
   if (values.split !== undefined && !split) throw new UsageError(`unknown split '${values.split}' (split names: ${SPLIT_NAMES.join(', ')})\nusage: ${USAGE}`);
   const batchSize = numberOption('--batch', values.batch, { integer: true, min: 1 }, USAGE);
-  const files = await readModelDir(values.model);
-
-  const { archive, close } = await openDataset(values.data);
+  await useBackend(values.backend as NodeBackend);
+  // Loaded first: a --model that is no model is named before the data is read.
+  const { model, meta, dispose } = await loadScoringModel(values.model);
   try {
-    const index = await scanDataset(archive, { decoder: sharpDecoder });
-    const { report } = index;
-    if (!report.task) throw new Error(`${values.data}: no dataset layout was recognized`);
-    if (report.problems.length) process.stderr.write(`${archive.name}: ${formatProblems(report).join('\n')}\n`);
-    const task = TASKS[readSavedModelMeta(files).task];
-    if (taskFor(report.task) !== task) {
-      throw new Error(`${values.data} holds '${report.task}' data; the model was trained for '${task.name}'`);
-    }
-    const splits = splitDataset(index);
-    const choice = split ?? (splits.test.length ? 'test' : 'val');
-    const items: DatasetItem[] = choice === 'all' ? index.items : splits[choice];
-    if (items.length === 0) {
-      throw new Error(`${values.data} has no ${choice} images (its splits: ${Object.keys(report.splits).join(', ') || 'none'})`);
-    }
-
-    await useBackend(values.backend as NodeBackend);
-    const { model, meta } = await loadSavedModel(files);
+    const { archive, close } = await openDataset(values.data);
     try {
+      const index = await scanDataset(archive, { decoder: sharpDecoder });
+      const { report } = index;
+      if (!report.task) throw new Error(`${values.data}: no dataset layout was recognized`);
+      if (report.problems.length) process.stderr.write(`${archive.name}: ${formatProblems(report).join('\n')}\n`);
+      const task = TASKS[meta.task];
+      if (taskFor(report.task) !== task) {
+        throw new Error(`${values.data} holds '${report.task}' data; the model was trained for '${task.name}'`);
+      }
+      const splits = splitDataset(index);
+      const choice = split ?? (splits.test.length ? 'test' : 'val');
+      const items: DatasetItem[] = choice === 'all' ? index.items : splits[choice];
+      if (items.length === 0) {
+        throw new Error(`${values.data} has no ${choice} images (its splits: ${Object.keys(report.splits).join(', ') || 'none'})`);
+      }
       if (meta.ctx.classes && report.classes && meta.ctx.classes.join('\n') !== report.classes.join('\n')) {
         throw new Error(`the model's classes are [${meta.ctx.classes.map(printable).join(', ')}]; ${values.data} has [${report.classes.map(printable).join(', ')}]`);
       }
@@ -72,10 +69,10 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
       });
       process.stdout.write(JSON.stringify({ task: task.name, n: e.n, ...e.metrics }) + '\n');
     } finally {
-      model.dispose();
+      await close();
     }
   } finally {
-    await close();
+    await dispose();
   }
   return 0;
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { BACKBONE_NAMES } from '../../engine/models';
-import { DEFAULT_BACKBONE, LR_FIND_DEFAULTS, OPTIMIZER_NAMES, lrFind, planTraining } from '../../engine/train';
+import { DEFAULT_BACKBONE, LR_FIND_DEFAULTS, OPTIMIZER_NAMES, lrFind, planTraining, type TrunkEngineChoice } from '../../engine/train';
 import { TASK_NAMES } from '../../engine/tasks';
 import { parseCommandArgs, usageText, type CommandOptions } from '../args';
 import { COMMON_OPTIONS } from '../commonOptions';
@@ -8,6 +8,7 @@ import { useBackend, type NodeBackend } from '../node/nodeBackends';
 import { numberOption } from '../numberOption';
 import { sharpDecoder } from '../node/sharpDecoder';
 import { buildWithWeights, modelChoicesFrom, openForTraining } from '../trainingSetup';
+import { TRUNK_ENGINE_OPTION, trunkRunnerFor } from '../trunkEngineOption';
 
 const OPTIONS = {
   data: { type: 'string', value: 'ZIP|DIR', required: true, help: 'the dataset: a zip or a folder' },
@@ -22,6 +23,7 @@ const OPTIONS = {
   unfreeze: COMMON_OPTIONS.unfreeze,
   weights: COMMON_OPTIONS.weights,
   'no-cache': { type: 'boolean', default: false, help: 'run the frozen prefix every step instead of caching its features' },
+  ...TRUNK_ENGINE_OPTION,
   json: { type: 'boolean', default: false, help: 'print one JSON object {"lrs", "losses", "suggestion", "steep", "valley"} instead of the table' },
   backend: COMMON_OPTIONS.backend,
 } satisfies CommandOptions;
@@ -57,12 +59,16 @@ export async function lrFindCommand(argv: string[]): Promise<number> {
         model,
         { archive, decoder: sharpDecoder, splits: { train: splits.train, val: [] } },
         { ...config, model: modelConfig },
-        { ...sweep, onPoint: (p) => table && process.stdout.write(`${p.lr.toExponential(2).padStart(10)}  ${p.loss.toFixed(4).padStart(8)}  ${p.raw.toFixed(4).padStart(8)}\n`) },
+        {
+          ...sweep,
+          trunkRunner: trunkRunnerFor(values['trunk-engine'] as TrunkEngineChoice, (line) => process.stderr.write(`${line}\n`)),
+          onPoint: (p) => table && process.stdout.write(`${p.lr.toExponential(2).padStart(10)}  ${p.loss.toFixed(4).padStart(8)}  ${p.raw.toFixed(4).padStart(8)}\n`),
+        },
       );
-      const { suggestion, steep, valley, ended } = result;
+      const { suggestion, steep, valley, ended, trunk } = result;
       const out = values.json
-        ? { lrs: result.points.map((p) => p.lr), losses: result.points.map((p) => p.loss), suggestion, steep, valley, ended }
-        : { suggestion, steep, valley, ended, steps: result.points.length };
+        ? { lrs: result.points.map((p) => p.lr), losses: result.points.map((p) => p.loss), suggestion, steep, valley, ended, trunk }
+        : { suggestion, steep, valley, ended, steps: result.points.length, trunk };
       process.stdout.write(JSON.stringify(out) + '\n');
     } finally {
       model.dispose();

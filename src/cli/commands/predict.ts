@@ -1,16 +1,15 @@
 import { readFile, stat } from 'node:fs/promises';
-import { loadSavedModel } from '../../engine/models';
 import { TASKS } from '../../engine/tasks';
 import { predictImage, type TtaName } from '../../engine/train';
 import { parseCommandArgs, type CommandOptions } from '../args';
-import { readModelDir } from '../modelDir';
 import { COMMON_OPTIONS } from '../commonOptions';
 import { useBackend, type NodeBackend } from '../node/nodeBackends';
 import { printable } from '../../engine/data';
 import { sharpDecoder } from '../node/sharpDecoder';
+import { loadScoringModel, SCORING_MODEL_OPTION } from '../scoringModel';
 
 const OPTIONS = {
-  model: { type: 'string', value: 'DIR', required: true, help: 'a saved model: the folder train --out wrote' },
+  model: SCORING_MODEL_OPTION,
   image: { type: 'string', value: 'FILE', multiple: true, required: true, help: 'an image to predict; repeat for more' },
   tta: COMMON_OPTIONS.tta,
   backend: COMMON_OPTIONS.backend,
@@ -32,9 +31,8 @@ async function readImageFile(file: string): Promise<Uint8Array> {
  */
 export async function predictCommand(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs(argv, 'predict', OPTIONS);
-  const files = await readModelDir(values.model);
   await useBackend(values.backend as NodeBackend);
-  const { model, meta } = await loadSavedModel(files);
+  const { model, meta, dispose } = await loadScoringModel(values.model);
   let failed = 0;
   try {
     for (const file of values.image) {
@@ -56,7 +54,7 @@ export async function predictCommand(argv: string[]): Promise<number> {
       process.stdout.write(JSON.stringify(line) + '\n');
     }
   } finally {
-    model.dispose();
+    await dispose();
   }
   if (failed) process.stderr.write(`${failed} of ${values.image.length} images could not be predicted\n`);
   return failed ? 1 : 0;

@@ -17,6 +17,7 @@ import {
   type ScheduleName,
   type TrainEvent,
   type TrainingChoices,
+  type TrunkEngineChoice,
 } from '../../engine/train';
 import { parseCommandArgs, usageText, UsageError, type CommandOptions } from '../args';
 import { COMMON_OPTIONS } from '../commonOptions';
@@ -26,6 +27,7 @@ import { useBackend, type NodeBackend } from '../node/nodeBackends';
 import { numberOption } from '../numberOption';
 import { sharpDecoder } from '../node/sharpDecoder';
 import { buildWithWeights, modelChoicesFrom, openForTraining } from '../trainingSetup';
+import { TRUNK_ENGINE_OPTION, trunkRunnerFor } from '../trunkEngineOption';
 
 /** A default that depends on the task, in words (`0.001 for classification, 0.0001 for keypoints and age-gender`). */
 function byTask(value: (task: TaskName) => string | number): string {
@@ -65,6 +67,7 @@ const OPTIONS = {
   'train-bn': { type: 'boolean', default: false, help: "with --fine-tune: the trunk's BatchNorm layers train in phase 2 (else they keep their statistics)" },
   'lr-ratio': { type: 'string', value: 'X', help: "with --fine-tune: the head's rate over the first unfrozen group's (fastai's slice(lr/100, lr) is 100)", defaultText: String(FINE_TUNE_DEFAULTS.lrRatio) },
   'no-cache': { type: 'boolean', default: false, help: 'run the frozen prefix every step instead of caching its features' },
+  ...TRUNK_ENGINE_OPTION,
   augment: {
     type: 'boolean',
     default: false,
@@ -151,7 +154,8 @@ export async function trainCommand(argv: string[]): Promise<number> {
         `${archive.name}: ${config.task}, train ${splits.train.length}, val ${splits.val.length}` +
           `${splits.valFrom === 'train' ? ` (seeded ${Math.round(DEFAULT_SPLIT_OPTIONS.valFraction * 100)}% of train)` : ''}` +
           `${splits.test.length ? `, test ${splits.test.length}` : ''}; ${model.name} at ${modelConfig.inputSize}² on ${tf.getBackend()}; ` +
-          `${config.optimizer} lr ${config.learningRate}${config.schedule ? ` ${config.schedule}` : ''}, batch ${config.batchSize}, ${config.epochs} epochs${config.fineTune ? ` (fine_tune: ${config.fineTune.freezeEpochs} head epochs, then from ${config.fineTune.unfreezeFrom ?? 'the first layer'})` : ''}${config.augment ? `, augmented${config.augment.strength === undefined ? '' : ` (strength ${config.augment.strength})`}` : ''}${config.ctx.classWeights ? `; class weights ${formatClassWeights(config.ctx.classes!, config.ctx.classWeights)}` : ''}; weights: ${formatWeightsInfo(first.weights)}\n`,
+          `${config.optimizer} lr ${config.learningRate}${config.schedule ? ` ${config.schedule}` : ''}, batch ${config.batchSize}, ${config.epochs} epochs${config.fineTune ? ` (fine_tune: ${config.fineTune.freezeEpochs} head epochs, then from ${config.fineTune.unfreezeFrom ?? 'the first layer'})` : ''}${config.augment ? `, augmented${config.augment.strength === undefined ? '' : ` (strength ${config.augment.strength})`}` : ''}${config.ctx.classWeights ? `; class weights ${formatClassWeights(config.ctx.classes!, config.ctx.classWeights)}` : ''}; weights: ${formatWeightsInfo(first.weights)}` +
+          `${config.featureCache ? `; trunk engine ${values['trunk-engine']}` : ''}\n`,
       );
       const writer = reportWriter(process.stdout);
       const onEvent = (e: TrainEvent) => {
@@ -171,17 +175,19 @@ export async function trainCommand(argv: string[]): Promise<number> {
           return model;
         },
         onEvent,
+        trunkRunner: trunkRunnerFor(values['trunk-engine'] as TrunkEngineChoice, (line) => process.stderr.write(`${line}\n`)),
         save: values.out ? (files) => writeModelDir(values.out!, files) : undefined,
       });
       const outcome = await run.done;
       model = outcome.model;
       const { fit, test } = outcome;
-      if (fit.cache) process.stderr.write(`feature cache: ${fit.cache.images} images in ${fit.cache.seconds.toFixed(1)} s\n`);
+      if (fit.cache) process.stderr.write(`feature cache: ${fit.cache.images} images in ${fit.cache.seconds.toFixed(1)} s on ${fit.cache.trunk}\n`);
       if (values.out) process.stderr.write(`saved to ${values.out}\n`);
       const summary = {
         task: config.task,
         model: model.name,
         bestEpoch: fit.bestEpoch,
+        ...(fit.cache && { trunk: fit.cache.trunk }),
         ...(fit.best && { val: metricsJson(fit.best) }),
         ...(test && { test: metricsJson(test) }),
       };

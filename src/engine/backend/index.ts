@@ -7,5 +7,6 @@ export { smokeTest } from './smokeTest';
 export { selectBackend, DEFAULT_SELECT_BACKEND_OPTIONS, type BackendChoice, type SelectBackendOptions } from './selectBackend';
 export { registerWasmGradKernels } from './wasmGradKernels';
 export { TFJS_WASM_DIR, TFJS_WASM_FILES, servedWasmPath, nodeWasmDir } from './wasmPaths';
+export { ORT_WASM_DIR, ORT_WASM_FILES, servedOrtWasmPath } from './ortWasmPaths';
 export { memoryInfo, type MemoryInfo } from './memoryInfo';
 export { DEVICE_LOST, DeviceLost, destroyDevice, deviceLimits, restartBackend, watchDevice } from './deviceLoss';

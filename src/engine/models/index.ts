@@ -12,6 +12,7 @@ export { listBackbones, type BackboneInfo } from './listBackbones';
 export * from './weights';
 export {
   saveModel,
+  savedModelMeta,
   loadSavedModel,
   readSavedModelMeta,
   SAVED_MODEL_FILES,

@@ -51,6 +51,20 @@ function joined(data: tf.io.WeightData): Uint8Array {
   return new Uint8Array(Array.isArray(data) ? tf.io.CompositeArrayBuffer.join(data) : data);
 }
 
+/** `studio.json` for `model`: what the caller says, plus the preprocessing and input size read from the model. */
+export function savedModelMeta(model: tf.LayersModel, info: SaveModelInfo): SavedModelMeta {
+  return {
+    version: SAVED_MODEL_VERSION,
+    model: info.model,
+    task: info.task,
+    ctx: info.ctx,
+    preprocessing: backboneSpec(info.model.backbone).preprocessing,
+    inputSize: inputSizeOf(model),
+    metrics: info.metrics ?? {},
+    created: info.created ?? new Date().toISOString(),
+  };
+}
+
 /**
  * Serializes a trained model (topology in standard Keras layers, every weight, each layer's `trainable` flag) and
  * its description. Resolves to `model.json` (carrying the description too, as `userDefinedMetadata.studio`),
@@ -66,16 +80,7 @@ export async function saveModel(model: tf.LayersModel, info: SaveModelInfo): Pro
   );
   if (!artifacts?.weightSpecs || artifacts.weightData === undefined) throw new Error(`${model.name}: tfjs saved no weights`);
   const standard = toStandardLayers(model, artifacts.modelTopology as tf.io.ModelJSON['modelTopology'], artifacts.weightSpecs);
-  const meta: SavedModelMeta = {
-    version: SAVED_MODEL_VERSION,
-    model: info.model,
-    task: info.task,
-    ctx: info.ctx,
-    preprocessing: backboneSpec(info.model.backbone).preprocessing,
-    inputSize: inputSizeOf(model),
-    metrics: info.metrics ?? {},
-    created: info.created ?? new Date().toISOString(),
-  };
+  const meta = savedModelMeta(model, info);
   const modelJSON: tf.io.ModelJSON = {
     modelTopology: standard.topology,
     format: artifacts.format,

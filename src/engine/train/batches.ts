@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { normalize, type Archive, type DatasetItem, type ImageDecoder } from '../data';
 import { backboneSpec, modelConfigOf, type Preprocessing } from '../models';
+import { isExternalModel, type ScoringModel } from './externalModel';
 
 export interface ImageOptions {
   decoder: ImageDecoder;
@@ -72,12 +73,13 @@ export async function* prefetch(
 
 /** Decoding settings for a `buildModel` model: its input size and its backbone's normalization, unless given. */
 export function imageOptionsFor(
-  model: tf.LayersModel,
+  model: ScoringModel,
   options: { decoder: ImageDecoder; inputSize?: number; preprocessing?: Preprocessing },
 ): ImageOptions {
-  const inputSize = options.inputSize ?? (model.inputs[0].shape[1] as number);
+  const inputSize = options.inputSize ?? (isExternalModel(model) ? model.inputSize : (model.inputs[0].shape[1] as number));
   let preprocessing = options.preprocessing;
   if (!preprocessing) {
+    if (isExternalModel(model)) throw new Error(`${model.name}: pass its preprocessing`);
     const config = modelConfigOf(model);
     if (!config) throw new Error(`cannot tell the preprocessing of '${model.name}' (not made by buildModel or loadSavedModel); pass it`);
     preprocessing = backboneSpec(config.backbone).preprocessing;

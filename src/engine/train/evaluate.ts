@@ -4,7 +4,8 @@ import type { Preprocessing } from '../models';
 import type { Evaluation, Task, TaskContext } from '../tasks/types';
 import { imageOptionsFor, inOrder, loadImages, prefetch, type InputBatch } from './batches';
 import { outputLosses, weightedTotal, type OutputLoss } from './step';
-import { predictOutputs, type TtaName } from './tta';
+import type { ScoringModel } from './externalModel';
+import { scoreOutputs, type TtaName } from './tta';
 
 /** One item's raw outputs (one row per model output) and its `Task.itemError`. */
 export interface ScoredItem {
@@ -38,7 +39,7 @@ export interface BatchEvaluation {
  * `tta: 'flip'` averages each image's outputs with its mirror's (`predictOutputs`). One read back per batch.
  */
 export async function evaluateBatches(
-  model: tf.LayersModel,
+  model: ScoringModel,
   task: Task,
   ctx: TaskContext,
   batches: AsyncIterable<InputBatch>,
@@ -51,13 +52,13 @@ export async function evaluateBatches(
   let done = 0;
   for await (const { inputs, items } of batches) {
     const perItem = options.score && options.itemLosses;
-    const [loss, itemLoss, ...outputs] = tf.tidy(() => {
-      const preds = predictOutputs(model, inputs, { task, ctx, tta: options.tta });
-      const targets = task.targets(items, ctx);
-      const total = weightedTotal(outputLosses(preds, targets, lossSpec), lossSpec);
-      return [total, perItem ? rowLosses(preds, targets, lossSpec) : tf.zeros([0]), ...preds];
-    });
+    const outputs = await scoreOutputs(model, inputs, { task, ctx, tta: options.tta });
     tf.dispose(inputs);
+    const [loss, itemLoss] = tf.tidy(() => {
+      const targets = task.targets(items, ctx);
+      const total = weightedTotal(outputLosses(outputs, targets, lossSpec), lossSpec);
+      return [total, perItem ? rowLosses(outputs, targets, lossSpec) : tf.zeros([0])];
+    });
     const [lossValue, itemLossValues, ...values] = (await Promise.all([loss, itemLoss, ...outputs].map((t) => t.data()))) as Float32Array[];
     tf.dispose([loss, itemLoss, ...outputs]);
     losses.push(lossValue[0]);
@@ -90,7 +91,7 @@ export interface EvaluateOptions {
 
 /** The task's metrics of `model` on `items` of `archive` (the CLI's `evaluate`, the UI's test split). */
 export async function evaluate(
-  model: tf.LayersModel,
+  model: ScoringModel,
   task: Task,
   ctx: TaskContext,
   archive: Archive,
@@ -105,7 +106,7 @@ export async function evaluate(
 }
 
 /** `items` of `archive` in order, decoded for `model` and prefetched in batches: what `evaluate` and `interpret` read. */
-export function itemBatches(model: tf.LayersModel, archive: Archive, items: DatasetItem[], options: EvaluateOptions) {
+export function itemBatches(model: ScoringModel, archive: Archive, items: DatasetItem[], options: EvaluateOptions) {
   const images = imageOptionsFor(model, options);
   return prefetch(items, inOrder(items.length, options.batchSize ?? 32), async (b) => [await loadImages(archive, b, images)]);
 }

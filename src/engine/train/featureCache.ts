@@ -3,6 +3,8 @@ import type { DatasetItem } from '../data';
 import { inOrder, prefetch } from './batches';
 import { decodeFloat16, encodeFloat16 } from './float16';
 import type { FeatureStore } from './featureStore';
+import { tfjsTrunkLabel } from './tfjsTrunkRunner';
+import type { TrunkRunner, TrunkRunnerFactory } from './trunkRunner';
 
 /**
  * How cached features are kept. float16 halves the memory (a 7×7×512 map is 50 KB instead of 100 KB per image)
@@ -22,6 +24,8 @@ export interface FeatureCache {
   /** Shape of each cut tensor without the batch dimension. */
   shapes: number[][];
   precision: FeaturePrecision;
+  /** Who ran the prefix (`TrunkRunner.label`, or `tfjs <backend>`). */
+  trunk: string;
 }
 
 export interface BuildCacheOptions {
@@ -32,6 +36,8 @@ export interface BuildCacheOptions {
   onProgress?: (done: number, total: number) => void;
   /** Checked between batches; true ends the build early (the run was stopped). */
   cancelled?: () => boolean;
+  /** Runs the prefix on another engine (ONNX Runtime); absent: tfjs runs it. */
+  trunkRunner?: TrunkRunnerFactory;
 }
 
 const sizeOf = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
@@ -48,27 +54,46 @@ export async function buildFeatureCache(
 ): Promise<FeatureCache> {
   const shapes = prefix.outputs.map((t) => t.shape.slice(1) as number[]);
   const sizes = shapes.map(sizeOf);
-  let done = 0;
-  for await (const { inputs, items: batch } of prefetch(items, inOrder(items.length, options.batchSize), async (b) => [await loadImages(b)])) {
-    const out = tf.tidy(() => {
-      const y = prefix.predict(inputs[0], { batchSize: batch.length });
-      return Array.isArray(y) ? y : [y];
-    });
-    tf.dispose(inputs);
-    const values = await Promise.all(out.map((t) => t.data() as Promise<Float32Array>));
-    tf.dispose(out);
-    for (let i = 0; i < batch.length; i++) {
-      const entry = values.map((v, k) => {
-        const row = v.subarray(i * sizes[k], (i + 1) * sizes[k]);
-        return options.precision === 'float16' ? encodeFloat16(row) : row.slice();
-      });
-      await options.store.put(batch[i].path, entry);
+  const runner = await options.trunkRunner?.(prefix);
+  try {
+    let done = 0;
+    for await (const { inputs, items: batch } of prefetch(items, inOrder(items.length, options.batchSize), async (b) => [await loadImages(b)])) {
+      const values = runner ? await runOn(runner, inputs[0]) : await runOnTfjs(prefix, inputs[0], batch.length);
+      for (let i = 0; i < batch.length; i++) {
+        const entry = values.map((v, k) => {
+          const row = v.subarray(i * sizes[k], (i + 1) * sizes[k]);
+          return options.precision === 'float16' ? encodeFloat16(row) : row.slice();
+        });
+        await options.store.put(batch[i].path, entry);
+      }
+      done += batch.length;
+      options.onProgress?.(done, items.length);
+      if (options.cancelled?.()) break;
     }
-    done += batch.length;
-    options.onProgress?.(done, items.length);
-    if (options.cancelled?.()) break;
+  } finally {
+    await runner?.dispose();
   }
-  return { store: options.store, shapes, precision: options.precision };
+  return { store: options.store, shapes, precision: options.precision, trunk: runner?.label ?? tfjsTrunkLabel() };
+}
+
+/** The prefix's outputs for one batch, run by tfjs; disposes `x`. */
+async function runOnTfjs(prefix: tf.LayersModel, x: tf.Tensor, n: number): Promise<Float32Array[]> {
+  const out = tf.tidy(() => {
+    const y = prefix.predict(x, { batchSize: n });
+    return Array.isArray(y) ? y : [y];
+  });
+  x.dispose();
+  const values = await Promise.all(out.map((t) => t.data() as Promise<Float32Array>));
+  tf.dispose(out);
+  return values;
+}
+
+/** The prefix's outputs for one batch, run by `runner`; disposes `x`. */
+async function runOn(runner: TrunkRunner, x: tf.Tensor): Promise<Float32Array[]> {
+  const data = (await x.data()) as Float32Array;
+  const shape = x.shape as [number, number, number, number];
+  x.dispose();
+  return runner.run(data, shape);
 }
 
 /** The suffix inputs of `items` from the cache, one tensor per cut; the caller disposes them. */

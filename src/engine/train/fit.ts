@@ -55,12 +55,13 @@ import { divergenceCheck, type DivergenceCheck } from './hooks/divergenceCheck';
 import { lrSchedule } from './hooks/lrSchedule';
 import { recorder } from './hooks/recorder';
 import { samples } from './hooks/samples';
-import { inputPipeline, type InputPipeline } from './inputPipeline';
+import { inputPipeline, type CacheSummary, type InputPipeline } from './inputPipeline';
 import { OPTIMIZERS, setLearningRate } from './optimizers';
 import { PauseGate } from './pauseGate';
 import { Report } from './report';
 import { seedDropout, seedWeights, unseedDropout } from './seedWeights';
 import { fitStep } from './step';
+import type { TrunkRunnerFactory } from './trunkRunner';
 import type { TrainConfig, TrainEvent, TrainListener, TrainSplits, TrainState } from './types';
 
 /** Where the images come from. */
@@ -134,6 +135,8 @@ export interface FitOptions {
   featureStore?: FeatureStore;
   /** Storage of cached features (default float16; see FeaturePrecision). */
   featurePrecision?: FeaturePrecision;
+  /** Runs the frozen prefix that fills the feature cache on another engine (ONNX Runtime); absent: tfjs. */
+  trunkRunner?: TrunkRunnerFactory;
   /** Batches between loss read-backs (default 8). */
   readEvery?: number;
   /** Best and worst val predictions sent per epoch (default 4 each). */
@@ -158,8 +161,8 @@ export interface TrainResult {
   history: Evaluation[];
   /** Seconds each finished epoch took (epoch 1 without the cache build). */
   epochSeconds: number[];
-  /** The feature cache, when one was built. */
-  cache?: { images: number; bytes: number; seconds: number };
+  /** The feature cache, when one was built (fine_tune's first phase's), and who ran its trunk. */
+  cache?: CacheSummary;
 }
 
 /** A running fit. */
@@ -338,6 +341,7 @@ class Run implements Learner {
           onCacheProgress: (done, total) => this.emit({ type: 'progress', phase: 'cache', done, total }),
           cancelled: () => this.stopRequested,
           augment: config.augment && { options: config.augment, seed: config.seed },
+          trunkRunner: this.opts.trunkRunner,
         });
       pipeline = await inputs();
       if (pipeline.cached) result.cache = pipeline.cached;

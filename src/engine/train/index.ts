@@ -6,6 +6,9 @@ export { augment, drawAugmentations, movePoints, FLIP_68, type Augmented, type I
 export { AUGMENT_DEFAULTS, type AugmentOptions } from './augmentOptions';
 export { loadImages, loadPixels, imageOptionsFor, inOrder, prefetch, type ImageOptions, type InputBatch } from './batches';
 export { buildFeatureCache, cachedInputs, FLOAT16_LOSS_TOLERANCE, type FeatureCache, type FeaturePrecision, type BuildCacheOptions } from './featureCache';
+export type { TrunkEngineChoice, TrunkEngineName, TrunkRunner, TrunkRunnerFactory } from './trunkRunner';
+export { tfjsTrunkRunner, tfjsTrunkLabel } from './tfjsTrunkRunner';
+export { isExternalModel, type ExternalModel, type ScoringModel } from './externalModel';
 export { memoryFeatureStore, spillingFeatureStore, entryBytes, type FeatureStore, type FeatureEntry } from './featureStore';
 export { idbFeatureStore } from './idbFeatureStore';
 export { idbRunStore, StorageFull, type RunStore } from './idbRunStore';

@@ -16,6 +16,7 @@ import { normalize } from '../data';
 import { buildFeatureCache, cachedInputs, type FeaturePrecision } from './featureCache';
 import type { FeatureStore } from './featureStore';
 import { splitFrozenPrefix } from './splitFrozenPrefix';
+import type { TrunkRunnerFactory } from './trunkRunner';
 
 export interface InputPipelineOptions {
   archive: Archive;
@@ -32,6 +33,16 @@ export interface InputPipelineOptions {
   cancelled?: () => boolean;
   /** Augment train batches (`TrainConfig.augment`, seeded by `seed` and the step); turns the cache off. */
   augment?: { options: AugmentOptions; seed: number };
+  /** Runs the frozen prefix for the feature cache on another engine (ONNX Runtime); absent: tfjs. Uncached, tfjs runs it. */
+  trunkRunner?: TrunkRunnerFactory;
+}
+
+/** A built feature cache: its images, bytes, build time and who ran the trunk (`FeatureCache.trunk`). */
+export interface CacheSummary {
+  images: number;
+  bytes: number;
+  seconds: number;
+  trunk: string;
 }
 
 export interface InputPipeline {
@@ -42,7 +53,7 @@ export interface InputPipeline {
   /** With augmentation: train step `step`'s inputs, and its items with their keypoints moved. */
   loadTrain?(items: DatasetItem[], step: number): Promise<InputBatch>;
   /** The feature cache, when one was built. */
-  cached?: { images: number; bytes: number; seconds: number };
+  cached?: CacheSummary;
   /** Frees the split's models (not the layers, which are the model's). */
   release(): void;
 }
@@ -87,8 +98,9 @@ export async function inputPipeline(model: tf.LayersModel, options: InputPipelin
       batchSize: options.batchSize,
       onProgress: options.onCacheProgress,
       cancelled: options.cancelled,
+      trunkRunner: options.trunkRunner,
     });
-    const cached = { images: options.items.length, bytes: options.store.bytes, seconds: (now() - t0) / 1000 };
+    const cached = { images: options.items.length, bytes: options.store.bytes, seconds: (now() - t0) / 1000, trunk: cache.trunk };
     return { stepModel: split.suffix, load: (items) => cachedInputs(cache, items), cached, release };
   } catch (e) {
     release();

@@ -24,6 +24,7 @@ import { inputPipeline, type InputPipeline } from './inputPipeline';
 import { OPTIMIZERS, setLearningRate } from './optimizers';
 import { seedDropout, seedWeights, unseedDropout } from './seedWeights';
 import { fitStep } from './step';
+import type { TrunkRunnerFactory } from './trunkRunner';
 import type { TrainConfig } from './types';
 
 export interface LrFindOptions {
@@ -39,6 +40,8 @@ export interface LrFindOptions {
   beta: number;
   featureStore?: FeatureStore;
   featurePrecision?: FeaturePrecision;
+  /** Runs the frozen prefix that fills the feature cache on another engine (ONNX Runtime); absent: tfjs. */
+  trunkRunner?: TrunkRunnerFactory;
   /** After each step, with the points so far. */
   onPoint?: (point: LrPoint, index: number) => void;
   /** While the feature cache is built for the sweep's images, before its first step. */
@@ -61,6 +64,8 @@ export interface LrFindResult {
   points: LrPoint[];
   /** Why the sweep ended: all its steps, the loss blowing up, or a cancel. */
   ended: 'done' | 'diverged' | 'cancelled';
+  /** Who ran the frozen trunk for the feature cache (`TrunkRunner.label`), when one was built. */
+  trunk?: string;
   /** fastai's `valley`: the suggestion to take (NaN, as `steep` and `valley`, for a sweep cancelled before 2 points). */
   suggestion: number;
   steep: number;
@@ -124,6 +129,7 @@ export async function lrFind(model: tf.LayersModel, data: TrainData, config: Tra
   let pipeline: InputPipeline | undefined;
   const points: LrPoint[] = [];
   let ended: LrFindResult['ended'] = 'done';
+  let trunk: string | undefined;
   try {
     seedWeights(model, config.seed, config.model.weights === 'random' ? 'all' : 'head');
     pipeline = await inputPipeline(model, {
@@ -137,7 +143,9 @@ export async function lrFind(model: tf.LayersModel, data: TrainData, config: Tra
       batchSize: config.batchSize,
       cancelled: opts.cancelled,
       onCacheProgress: opts.onCacheProgress,
+      trunkRunner: opts.trunkRunner,
     });
+    trunk = pipeline.cached?.trunk;
     let avg = 0;
     let best = Infinity;
     for (const [i, items] of plan.entries()) {
@@ -177,9 +185,9 @@ export async function lrFind(model: tf.LayersModel, data: TrainData, config: Tra
   // fastai's skip_end: the last points are where the loss blows up.
   const curve = finite.length > 10 ? finite.slice(0, -5) : finite;
   // Cancelled before there was a curve: nothing to suggest, and nothing went wrong.
-  if (curve.length < 2 && ended === 'cancelled') return { points, ended, suggestion: NaN, steep: NaN, valley: NaN };
+  if (curve.length < 2 && ended === 'cancelled') return { points, ended, suggestion: NaN, steep: NaN, valley: NaN, trunk };
   if (curve.length < 2) throw new Error(`the loss was not finite from the first steps (lr ${opts.start}): nothing to suggest`);
   const s = steepest(curve);
   const v = valley(curve);
-  return { points, ended, suggestion: v, steep: s, valley: v };
+  return { points, ended, suggestion: v, steep: s, valley: v, trunk };
 }

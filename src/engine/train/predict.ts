@@ -4,7 +4,8 @@ import { normalize } from '../data';
 import type { Preprocessing } from '../models';
 import type { Prediction, Task, TaskContext } from '../tasks/types';
 import { imageOptionsFor } from './batches';
-import { predictOutputs, type TtaName } from './tta';
+import type { ScoringModel } from './externalModel';
+import { scoreOutputs, type TtaName } from './tta';
 
 export interface PredictOptions {
   /** Square input side; the model's own input size by default. */
@@ -23,7 +24,7 @@ export interface ImageOutputs {
 
 /** One image file → the model's outputs on it, decoded and stretched to the input size as in training, normalized, in inference mode. */
 export async function imageOutputs(
-  model: tf.LayersModel,
+  model: ScoringModel,
   task: Task,
   ctx: TaskContext,
   bytes: Uint8Array,
@@ -32,10 +33,9 @@ export async function imageOutputs(
 ): Promise<ImageOutputs> {
   const { inputSize: s, preprocessing } = imageOptionsFor(model, { decoder, ...options });
   const image = await decoder(bytes, { width: s, height: s });
-  const outputs = tf.tidy(() => {
-    const x = normalize(tf.tensor4d(Float32Array.from(image.data), [1, s, s, 3]), preprocessing);
-    return predictOutputs(model, [x], { task, ctx, tta: options.tta });
-  });
+  const x = tf.tidy(() => normalize(tf.tensor4d(Float32Array.from(image.data), [1, s, s, 3]), preprocessing));
+  const outputs = await scoreOutputs(model, [x], { task, ctx, tta: options.tta });
+  x.dispose();
   const values = await Promise.all(outputs.map((t) => t.data()));
   tf.dispose(outputs);
   return { outputs: values.map((v) => Array.from(v)), size: { width: image.sourceWidth, height: image.sourceHeight } };
@@ -43,7 +43,7 @@ export async function imageOutputs(
 
 /** One image file → the task's prediction, in pixels of the original (oriented) image (`imageOutputs`, `Task.decode`d). */
 export async function predictImage(
-  model: tf.LayersModel,
+  model: ScoringModel,
   task: Task,
   ctx: TaskContext,
   bytes: Uint8Array,

@@ -24,7 +24,7 @@ export interface TrainingDataset {
   decoder: ImageDecoder;
 }
 
-export interface RunTrainingOptions extends Pick<FitOptions, 'hooks' | 'featureStore' | 'featurePrecision' | 'readEvery' | 'samples'> {
+export interface RunTrainingOptions extends Pick<FitOptions, 'hooks' | 'featureStore' | 'featurePrecision' | 'readEvery' | 'samples' | 'trunkRunner'> {
   config: TrainConfig;
   dataset: TrainingDataset;
   /** The model `config.model` describes, with its weights loaded and its freezing applied. */
@@ -82,12 +82,12 @@ export function runTraining(options: RunTrainingOptions): RunningTraining {
   const fitted = fitBatchSizeToDevice(options.model, options.config.batchSize);
   if (fitted.notice) onEvent?.({ type: 'notice', message: fitted.notice });
   const config: TrainConfig = { ...options.config, batchSize: fitted.batchSize };
-  const { hooks, featureStore, featurePrecision, readEvery, samples, onCheckpoint, resume } = options;
+  const { hooks, featureStore, featurePrecision, readEvery, samples, onCheckpoint, resume, trunkRunner } = options;
   const training = fitRecovering(
     options.model,
     { archive: dataset.archive, decoder: dataset.decoder, splits: { train: splits.train, val: splits.val } },
     config,
-    { onEvent, hooks, featureStore, featurePrecision, readEvery, samples, onCheckpoint, resume },
+    { onEvent, hooks, featureStore, featurePrecision, readEvery, samples, onCheckpoint, resume, trunkRunner },
     { restart: options.restartBackend, rebuild: options.rebuild },
   );
 

@@ -4,6 +4,7 @@ import type { ModelConfig } from '../models';
 import type { AugmentOptions } from './augment';
 import type { FineTuneOptions } from './fineTune';
 import type { ScheduleName } from './schedules';
+import type { TrunkEngineName } from './trunkRunner';
 import type { Evaluation, Prediction, TaskContext, TaskName } from '../tasks/types';
 
 export const OPTIMIZER_NAMES = ['adam', 'sgd'] as const;
@@ -72,7 +73,9 @@ export type TrainEvent =
   /** The test split's metrics, scored once with the kept epoch's weights after training (`runTraining`). */
   | { type: 'test'; evaluation: Evaluation }
   /** Something the user should know that is not a failure: a backend restarted, a batch size lowered. */
-  | { type: 'notice'; message: string; backend?: BackendChoice };
+  | { type: 'notice'; message: string; backend?: BackendChoice }
+  /** Who runs the frozen trunk that fills the feature cache (`TrunkRunner.label`), and why that engine. */
+  | { type: 'trunk'; engine: TrunkEngineName; label: string; why: string };
 
 export type TrainListener = (event: TrainEvent) => void;
 

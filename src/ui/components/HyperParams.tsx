@@ -1,5 +1,6 @@
 import { useShallow } from 'zustand/react/shallow';
 import { MIN_STEPS, OPTIMIZER_NAMES, type OptimizerName } from '../../engine/train';
+import type { TrunkEngineChoice } from '../../engine/train/trunkRunner';
 import { useStudio } from '../store';
 import { hyperParams, INPUT_SIZES, type HyperParams as Params } from '../training/hyperParams';
 
@@ -31,10 +32,15 @@ function NumberField({ label, value, step, min, onChange, disabled, edited }: {
   );
 }
 
+/** The trunk engine's choices, in the CLI flag's words (`--trunk-engine tfjs|onnx|auto`), the default first. */
+const TRUNK_ENGINES: TrunkEngineChoice[] = ['auto', 'tfjs', 'onnx'];
+
 /** The run's hyper-parameters: what the plan proposes for the dataset and backbone, with the user's edits kept. */
 export function HyperParams() {
-  const { proposal, overrides, setHyper, resetHyper, inputSize, defaultSize, setInputSize, busy } = useStudio(
+  const { proposal, overrides, setHyper, resetHyper, inputSize, defaultSize, setInputSize, busy, trunkEngine, setTrunkEngine } = useStudio(
     useShallow((s) => ({
+      trunkEngine: s.trunkEngine,
+      setTrunkEngine: s.setTrunkEngine,
       proposal: s.proposal,
       overrides: s.hyperOverrides,
       setHyper: s.setHyper,
@@ -94,6 +100,16 @@ export function HyperParams() {
       <label className="field">
         <input type="checkbox" checked={p.featureCache} onChange={(e) => set({ featureCache: e.target.checked })} />
         <span>Feature cache</span>
+      </label>
+      <label className="field" title="Who runs the frozen trunk that fills the feature cache; auto: whichever measured faster for this backbone in Chromium">
+        <span>Trunk engine</span>
+        <select value={trunkEngine} disabled={!p.featureCache} onChange={(e) => setTrunkEngine(e.target.value as TrunkEngineChoice)}>
+          {TRUNK_ENGINES.map((engine) => (
+            <option key={engine} value={engine}>
+              {engine}
+            </option>
+          ))}
+        </select>
       </label>
       <p className="muted hyper-note" data-testid="batch-rule">
         {steps} steps an epoch ({proposal.trainImages} train images, batch {p.batchSize}); the proposed batch is the

@@ -16,7 +16,7 @@ export function formatSeconds(s: number): string {
  * train, val, test), epoch and ETA; the test split's score at the end.
  */
 export function TrainProgress() {
-  const { reading, state, message, stack, progress, eta, epochs, total, notices, test } = useStudio(
+  const { reading, state, message, stack, progress, eta, epochs, total, notices, test, trunk } = useStudio(
     useShallow((s) => ({
       reading: s.datasetStatus === 'reading' ? s.datasetProgress : null,
       state: s.trainState,
@@ -28,6 +28,7 @@ export function TrainProgress() {
       total: s.runConfig?.epochs ?? null,
       notices: s.notices,
       test: s.testEvaluation,
+      trunk: s.trunk,
     })),
   );
   return (
@@ -49,6 +50,11 @@ export function TrainProgress() {
       {progress ? (
         <span className="train-phase" data-testid="train-phase">
           {PHASES[progress.phase]} <progress max={progress.total} value={progress.done} /> {progress.done} / {progress.total}
+        </span>
+      ) : null}
+      {trunk ? (
+        <span className="muted" data-testid="train-trunk" title={trunk.why}>
+          trunk: {trunk.label} ({trunk.why})
         </span>
       ) : null}
       {eta && (state === 'running' || state === 'paused') ? (

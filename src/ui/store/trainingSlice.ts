@@ -2,6 +2,7 @@ import { proxy } from 'comlink';
 import type { StateCreator } from 'zustand';
 import { sameModel } from '../../engine/models';
 import { DIVERGED, type ReportData, type TrainConfig, type TrainEvent } from '../../engine/train';
+import type { TrunkEngineChoice } from '../../engine/train/trunkRunner';
 import { errorInfo } from '../errorInfo';
 import { loadProject, saveProject, startProject } from '../persistence/projectDb';
 import { epochsOf } from '../training/checkpointView';
@@ -25,6 +26,9 @@ export interface Proposal {
 export interface TrainingSlice extends RunView {
   /** The user's changes to the proposed hyper-parameters (`proposal` fills the rest). */
   hyperOverrides: HyperEdits;
+  /** Who runs the frozen trunk for the feature cache (the CLI's `--trunk-engine`): `auto` takes the faster one here. */
+  trunkEngine: TrunkEngineChoice;
+  setTrunkEngine(choice: TrunkEngineChoice): void;
   /** What the worker's plan proposes for the open dataset on the model's backbone; null before both are there. */
   proposal: Proposal | null;
   /** Asks the worker for the proposal again (a dataset or a backbone changed); an unset input size follows it. */
@@ -64,6 +68,8 @@ export interface TrainingSlice extends RunView {
   restoreProject(): Promise<boolean>;
   /** Saves the trained model as a zip (model.json, weights.bin, studio.json), zipped in the worker. */
   downloadModel(): Promise<void>;
+  /** Saves the trained model as one ONNX file, exported in the worker. */
+  downloadOnnx(): Promise<void>;
   /** The current project as saved data: the dataset reference, the model, the run's state and its `report`. */
   projectSnapshot(report: ReportData): SavedProject | null;
   resetTraining(): void;
@@ -72,6 +78,7 @@ export interface TrainingSlice extends RunView {
 export const initialTrainingState = {
   ...initialRunView,
   hyperOverrides: {} as HyperEdits,
+  trunkEngine: 'auto' as TrunkEngineChoice,
   proposal: null as Proposal | null,
   runConfig: null as TrainConfig | null,
   restored: false,
@@ -86,6 +93,16 @@ export function hasTrainedModel(s: StudioState): boolean {
 }
 
 const message = (e: unknown) => (e as Error)?.message ?? String(e);
+
+/** Hands `bytes` to the browser as a download called `name`. */
+function saveFile(bytes: Uint8Array, type: string, name: string): void {
+  const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
 
 /** The open dataset as the project refers to it: a sample by its name, anything else by its bytes. */
 function datasetRef(): DatasetRef | null {
@@ -139,7 +156,7 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
     try {
       set({ runConfig: config });
       ended = null;
-      await trainerWorker.call((api) => api.train(config, proxy(buffer.push), { resume }));
+      await trainerWorker.call((api) => api.train(config, proxy(buffer.push), { resume, trunkEngine: get().trunkEngine }));
       await buffer.flush();
       set({ trained: true, ...applyEvents(get(), [ended ?? { type: 'state', state: 'done' }]) });
       await persist();
@@ -160,6 +177,7 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
     ...initialTrainingState,
 
     setHyper: (patch) => set((s) => ({ hyperOverrides: { ...s.hyperOverrides, ...patch } })),
+    setTrunkEngine: (trunkEngine) => set({ trunkEngine }),
 
     async refreshProposal() {
       const s = get();
@@ -288,12 +306,14 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
       const run = get().runConfig;
       if (!run) return;
       const zip = await trainerWorker.call((api) => api.exportZip());
-      const url = URL.createObjectURL(new Blob([zip as Uint8Array<ArrayBuffer>], { type: 'application/zip' }));
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = `${run.model.backbone}-${run.task}.zip`;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      saveFile(zip, 'application/zip', `${run.model.backbone}-${run.task}.zip`);
+    },
+
+    async downloadOnnx() {
+      const run = get().runConfig;
+      if (!run) return;
+      const onnx = await trainerWorker.call((api) => api.exportOnnx());
+      saveFile(onnx, 'application/octet-stream', `${run.model.backbone}-${run.task}.onnx`);
     },
 
     projectSnapshot(report) {

@@ -1,4 +1,5 @@
 import type { ReportPoint, SamplePrediction, TrainEvent, TrainState } from '../../engine/train';
+import type { TrunkEngineName } from '../../engine/train/trunkRunner';
 type TrainProgressPhase = Extract<TrainEvent, { type: 'progress' }>['phase'];
 import type { Evaluation } from '../../engine/tasks';
 
@@ -28,6 +29,8 @@ export interface RunView {
   eta: { elapsedMs: number; etaMs: number } | null;
   /** What the run told the user besides its state: a restarted backend, a lowered batch size, storage. */
   notices: string[];
+  /** Who runs the frozen trunk for the feature cache, and why (absent before the run says). */
+  trunk: { engine: TrunkEngineName; label: string; why: string } | null;
 }
 
 export const initialRunView: RunView = {
@@ -40,6 +43,7 @@ export const initialRunView: RunView = {
   testEvaluation: null,
   eta: null,
   notices: [],
+  trunk: null,
 };
 
 /**
@@ -90,6 +94,9 @@ export function applyEvents(view: RunView, events: TrainEvent[]): Partial<RunVie
         break;
       case 'notice':
         out.notices = [...(out.notices ?? view.notices), e.message];
+        break;
+      case 'trunk':
+        out.trunk = { engine: e.engine, label: e.label, why: e.why };
         break;
     }
   }

@@ -44,6 +44,39 @@ interface NodeLike {
 
 /** Serialized ONNX model bytes for `model` (built by the studio's `buildModel`, any backbone × preset). */
 export function toOnnx(model: tf.LayersModel, info: OnnxModelInfo): Uint8Array {
+  const { graph, outputNames } = convertModel(model, 'nchw');
+  const metadata = {
+    'transfer-studio': JSON.stringify({ ...info, layout: 'NCHW', channels: 'RGB', outputs: outputNames }),
+    task: info.task,
+    preprocessing: JSON.stringify(info.preprocessing),
+    input_size: String(info.inputSize),
+    ...(info.ctx.classes && { classes: JSON.stringify(info.ctx.classes) }),
+  };
+  return encodeModel(graph, metadata);
+}
+
+/**
+ * A frozen prefix (`splitFrozenPrefix`) as ONNX for the trunk runner: NHWC in and NHWC out, as tfjs holds them,
+ * with a Transpose at each end inside the graph (the runtime fuses or runs them far faster than a copy in
+ * JavaScript would); inside, NCHW as in `toOnnx`. Its 4-D outputs (feature maps) are allowed here.
+ */
+export function prefixToOnnx(prefix: tf.LayersModel): Uint8Array {
+  return encodeModel(convertModel(prefix, 'nhwc').graph, {});
+}
+
+function encodeModel(graph: onnx.IGraphProto, metadata: Record<string, string>): Uint8Array {
+  const proto = onnxProto.ModelProto.create({
+    irVersion: 7,
+    producerName: 'transfer-studio',
+    opsetImport: [{ domain: '', version: ONNX_OPSET }],
+    graph,
+    metadataProps: Object.entries(metadata).map(([key, value]) => ({ key, value })),
+  });
+  return onnxProto.ModelProto.encode(proto).finish();
+}
+
+/** The graph of `model` with its input and outputs in `io` layout: the file's NCHW, or tfjs's NHWC (the prefix runner's). */
+function convertModel(model: tf.LayersModel, io: 'nchw' | 'nhwc'): { graph: onnx.IGraphProto; outputNames: string[] } {
   const g = new GraphBuilder();
   const values = new Map<number, Value>();
   const inputShape = model.inputs[0].shape;
@@ -53,7 +86,8 @@ export function toOnnx(model: tf.LayersModel, info: OnnxModelInfo): Uint8Array {
   for (const layer of model.layers) {
     const node = (layer as unknown as { inboundNodes: NodeLike[] }).inboundNodes[0];
     if (layer.getClassName() === 'InputLayer') {
-      values.set(node.outputTensors[0].id, { name: 'input', layout: 'nchw' });
+      const input = io === 'nhwc' ? g.node('Transpose', ['input'], 'input/nchw', { perm: [0, 3, 1, 2] }) : 'input';
+      values.set(node.outputTensors[0].id, { name: input, layout: 'nchw' });
       continue;
     }
     const inputs = node.inputTensors.map((t) => {
@@ -68,8 +102,10 @@ export function toOnnx(model: tf.LayersModel, info: OnnxModelInfo): Uint8Array {
   const outputNames = model.outputNames;
   const outputs: onnx.IValueInfoProto[] = model.outputs.map((t, i) => {
     const v = values.get(t.id)!;
-    if (v.layout === 'nchw' && t.shape.length === 4) throw new Error(`${outputNames[i]}: a 4-D output is not supported`);
-    g.nodes.push({ opType: 'Identity', input: [v.name], output: [outputNames[i]], name: outputNames[i] });
+    const image = v.layout === 'nchw' && t.shape.length === 4;
+    if (image && io === 'nchw') throw new Error(`${outputNames[i]}: a 4-D output is not supported`);
+    const source = image ? g.node('Transpose', [v.name], `${outputNames[i]}/nhwc`, { perm: [0, 2, 3, 1] }) : v.name;
+    g.nodes.push({ opType: 'Identity', input: [source], output: [outputNames[i]], name: outputNames[i] });
     return valueInfo(outputNames[i], ['batch', ...(t.shape.slice(1) as number[])]);
   });
 
@@ -77,24 +113,10 @@ export function toOnnx(model: tf.LayersModel, info: OnnxModelInfo): Uint8Array {
     name: model.name,
     node: g.nodes,
     initializer: g.initializers,
-    input: [valueInfo('input', ['batch', c, h, w])],
+    input: [valueInfo('input', io === 'nhwc' ? ['batch', h, w, c] : ['batch', c, h, w])],
     output: outputs,
   };
-  const metadata = {
-    'transfer-studio': JSON.stringify({ ...info, layout: 'NCHW', channels: 'RGB', outputs: outputNames }),
-    task: info.task,
-    preprocessing: JSON.stringify(info.preprocessing),
-    input_size: String(info.inputSize),
-    ...(info.ctx.classes && { classes: JSON.stringify(info.ctx.classes) }),
-  };
-  const proto = onnxProto.ModelProto.create({
-    irVersion: 7,
-    producerName: 'transfer-studio',
-    opsetImport: [{ domain: '', version: ONNX_OPSET }],
-    graph,
-    metadataProps: Object.entries(metadata).map(([key, value]) => ({ key, value })),
-  });
-  return onnxProto.ModelProto.encode(proto).finish();
+  return { graph, outputNames };
 }
 
 function valueInfo(name: string, dims: (number | string)[]): onnx.IValueInfoProto {
