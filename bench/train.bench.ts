@@ -97,9 +97,11 @@ export async function timeFit(
     // Projected epochs train the full split in batches of 32, as the recipe does.
     const scale = options.scaleTo ? epochImages(options.scaleTo, BATCH) / epochImages(splits, batch) : 1;
     const cacheScale = options.scaleTo ? (options.scaleTo.train.length + options.scaleTo.val.length) / (splits.train.length + splits.val.length) : 1;
-    const epochs = result.epochSeconds.map((s) => s * scale);
+    // fit counts the cache build in epoch 1's seconds (TrainContext.seconds); it is scaled apart here.
+    const trained = result.epochSeconds.map((s, i) => (i === 0 ? s - cache : s));
+    const epochs = trained.map((s) => s * scale);
     // What is neither the cache nor an epoch (seeding the head, freeing) is kept as measured.
-    const rest = wall - cache - result.epochSeconds.reduce((a, b) => a + b, 0);
+    const rest = wall - cache - trained.reduce((a, b) => a + b, 0);
     log(`${backbone}: ${wall.toFixed(1)} s (cache ${cache.toFixed(1)} s on ${result.cache?.trunk ?? 'no cache'}, epochs ${result.epochSeconds.map((e) => e.toFixed(1)).join(' ')})`);
     return {
       wall: cache * cacheScale + epochs.reduce((a, b) => a + b, 0) + Math.max(0, rest),
