@@ -11,6 +11,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<Row[]> }>> = {
   recipes: () => import('./recipes.bench'),
   pretrainedFaces: () => import('./pretrainedFaces.bench'),
   trunkWeb: () => import('./trunkWeb.bench'),
+  trunk: () => import('./trunk.bench'),
 };
 
 const only = process.argv.slice(2);

@@ -27,20 +27,20 @@ import { loadWeightsOption } from '../src/cli/weightsOption';
 import { scanDataset, type Archive, type DatasetItem } from '../src/engine/data';
 import { backboneSpec, buildModel, formatWeightsInfo, type BackboneName, type ModelConfig } from '../src/engine/models';
 import { headConfig, taskContext, taskFor } from '../src/engine/tasks';
-import { defaultTrainConfig, fit, type TrainResult, type TrainSplits } from '../src/engine/train';
+import { defaultTrainConfig, fit, type TrainResult, type TrainSplits, type TrunkRunnerFactory } from '../src/engine/train';
 import type { Row } from './ingest.bench';
 
-const ZIP = fileURLToPath(new URL('../../shared/datasets/cats-dogs.zip', import.meta.url));
+export const ZIP = fileURLToPath(new URL('../../shared/datasets/cats-dogs.zip', import.meta.url));
 const TORCH_SCRIPT = fileURLToPath(new URL('./torch_recipe.py', import.meta.url));
 const PYTHON = '/usr/bin/python3';
-const SIZE = 224;
-const EPOCHS = 5;
-const BATCH = 32;
+export const SIZE = 224;
+export const EPOCHS = 5;
+export const BATCH = 32;
 const QUICK = process.env.BENCH_QUICK === '1';
 const FULL = process.env.BENCH_FULL === '1';
 
 /** Per class: a subset's train and val images. */
-interface SubsetSize {
+export interface SubsetSize {
   train: number;
   val: number;
 }
@@ -62,7 +62,7 @@ const log = (line: string) => process.stderr.write(`[train.bench] ${line}\n`);
 const epochImages = (s: TrainSplits, batch: number) => Math.floor(s.train.length / batch) * batch + s.val.length;
 
 /** A 5-epoch (or 1-epoch) run's times, in full or projected from a subset. */
-interface FitTimes {
+export interface FitTimes {
   /** Seconds from `fit` to done. */
   wall: number;
   /** Seconds building the feature cache (0 without the cache). */
@@ -74,12 +74,12 @@ interface FitTimes {
 }
 
 /** `fit` on `splits`, timed; with `scaleTo`, the times are projected linearly to those splits' sizes. */
-async function timeFit(
+export async function timeFit(
   archive: Archive,
   backbone: BackboneName,
   ctx: ReturnType<typeof taskContext>,
   splits: TrainSplits,
-  options: { epochs: number; featureCache: boolean; batch?: number; scaleTo?: TrainSplits },
+  options: { epochs: number; featureCache: boolean; batch?: number; scaleTo?: TrainSplits; trunkRunner?: TrunkRunnerFactory },
 ): Promise<FitTimes> {
   const batch = options.batch ?? BATCH;
   log(`${backbone}: fit ${options.epochs} epoch(s), cache ${options.featureCache ? 'on' : 'off'}, batch ${batch}, ${splits.train.length} train + ${splits.val.length} val`);
@@ -91,16 +91,18 @@ async function timeFit(
     modelConfig.weights = weights.pretrained ? 'pretrained' : 'random';
     const config = defaultTrainConfig(task.name, modelConfig, ctx, { epochs: options.epochs, featureCache: options.featureCache, batchSize: batch });
     const t0 = performance.now();
-    const result: TrainResult = await fit(model, { archive, decoder: sharpDecoder, splits }, config).done;
+    const result: TrainResult = await fit(model, { archive, decoder: sharpDecoder, splits }, config, { trunkRunner: options.trunkRunner }).done;
     const wall = (performance.now() - t0) / 1000;
     const cache = result.cache?.seconds ?? 0;
     // Projected epochs train the full split in batches of 32, as the recipe does.
     const scale = options.scaleTo ? epochImages(options.scaleTo, BATCH) / epochImages(splits, batch) : 1;
     const cacheScale = options.scaleTo ? (options.scaleTo.train.length + options.scaleTo.val.length) / (splits.train.length + splits.val.length) : 1;
-    const epochs = result.epochSeconds.map((s) => s * scale);
+    // fit counts the cache build in epoch 1's seconds (TrainContext.seconds); it is scaled apart here.
+    const trained = result.epochSeconds.map((s, i) => (i === 0 ? s - cache : s));
+    const epochs = trained.map((s) => s * scale);
     // What is neither the cache nor an epoch (seeding the head, freeing) is kept as measured.
-    const rest = wall - cache - result.epochSeconds.reduce((a, b) => a + b, 0);
-    log(`${backbone}: ${wall.toFixed(1)} s (cache ${cache.toFixed(1)} s, epochs ${result.epochSeconds.map((e) => e.toFixed(1)).join(' ')})`);
+    const rest = wall - cache - trained.reduce((a, b) => a + b, 0);
+    log(`${backbone}: ${wall.toFixed(1)} s (cache ${cache.toFixed(1)} s on ${result.cache?.trunk ?? 'no cache'}, epochs ${result.epochSeconds.map((e) => e.toFixed(1)).join(' ')})`);
     return {
       wall: cache * cacheScale + epochs.reduce((a, b) => a + b, 0) + Math.max(0, rest),
       cache: cache * cacheScale,
@@ -115,18 +117,18 @@ async function timeFit(
 }
 
 /** `per` images of each class, in path order: a subset that keeps the class balance. */
-function balanced(items: DatasetItem[], per: number): DatasetItem[] {
+export function balanced(items: DatasetItem[], per: number): DatasetItem[] {
   const byLabel = new Map<number, DatasetItem[]>();
   for (const item of items) byLabel.set(item.label!, [...(byLabel.get(item.label!) ?? []), item]);
   return [...byLabel.values()].flatMap((group) => group.slice(0, per));
 }
 
-interface TorchResult {
+export interface TorchResult {
   wall_s: number;
   book_loop_s: number;
   per_image_s?: Record<string, number>;
 }
-interface TorchOutput {
+export interface TorchOutput {
   torch: string;
   threads: number;
   projected: boolean;
@@ -134,7 +136,7 @@ interface TorchOutput {
 }
 
 /** bench/torch_recipe.py's JSON, or why there is none (no python3-torch here). */
-async function torchRecipe(names: string[]): Promise<TorchOutput | { error: string }> {
+export async function torchRecipe(names: string[]): Promise<TorchOutput | { error: string }> {
   if (!existsSync(PYTHON)) return { error: `${PYTHON} not found` };
   try {
     const { stdout } = await promisify(execFile)(PYTHON, [TORCH_SCRIPT, '--zip', ZIP, '--backbones', names.join(',')], {

@@ -1,4 +1,5 @@
 import { tfjsTrunkRunner, type TrunkEngineChoice, type TrunkRunnerFactory } from '../engine/train';
+import { withFallback } from '../engine/train/trunkFallback';
 import type { CommandOptions } from './args';
 import { onnxTrunkRunner } from './node/onnxTrunk';
 
@@ -31,12 +32,5 @@ export function trunkRunnerFor(choice: TrunkEngineChoice, warn: (line: string) =
       }
     };
   }
-  return async (prefix) => {
-    try {
-      return await onnxTrunkRunner(prefix);
-    } catch (e) {
-      warn(`trunk engine auto: onnxruntime-node could not run ${prefix.name} (${(e as Error).message.split('\n')[0]}); tfjs runs it`);
-      return tfjsTrunkRunner(prefix);
-    }
-  };
+  return withFallback(onnxTrunkRunner, tfjsTrunkRunner, (reason) => warn(`trunk engine auto: onnxruntime-node could not run the frozen trunk (${reason}); tfjs runs it`));
 }

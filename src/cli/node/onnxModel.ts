@@ -26,7 +26,11 @@ export async function loadOnnxModel(file: string, bytes: Uint8Array): Promise<{ 
     throw new Error(`--model ${file}: not an ONNX model this studio exported (${(e as Error).message})`);
   }
   if (metadata.layout !== 'NCHW') throw new Error(`--model ${file}: input layout '${metadata.layout}'; the studio writes NCHW`);
-  const session = await ort.InferenceSession.create(bytes, { executionProviders: ['cpu'], intraOpNumThreads: availableParallelism() }).catch((e: Error) => {
+  const session = await ort.InferenceSession.create(bytes, {
+    executionProviders: ['cpu'],
+    intraOpNumThreads: availableParallelism(),
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
+  }).catch((e: Error) => {
     throw new Error(`--model ${file}: onnxruntime-node cannot load it (${e.message.split('\n')[0]})`);
   });
   const model: ExternalModel = {

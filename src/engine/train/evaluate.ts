@@ -52,8 +52,7 @@ export async function evaluateBatches(
   let done = 0;
   for await (const { inputs, items } of batches) {
     const perItem = options.score && options.itemLosses;
-    const outputs = await scoreOutputs(model, inputs, { task, ctx, tta: options.tta });
-    tf.dispose(inputs);
+    const outputs = await scoreOutputs(model, inputs, { task, ctx, tta: options.tta }).finally(() => tf.dispose(inputs));
     const [loss, itemLoss] = tf.tidy(() => {
       const targets = task.targets(items, ctx);
       const total = weightedTotal(outputLosses(outputs, targets, lossSpec), lossSpec);

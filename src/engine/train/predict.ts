@@ -34,8 +34,7 @@ export async function imageOutputs(
   const { inputSize: s, preprocessing } = imageOptionsFor(model, { decoder, ...options });
   const image = await decoder(bytes, { width: s, height: s });
   const x = tf.tidy(() => normalize(tf.tensor4d(Float32Array.from(image.data), [1, s, s, 3]), preprocessing));
-  const outputs = await scoreOutputs(model, [x], { task, ctx, tta: options.tta });
-  x.dispose();
+  const outputs = await scoreOutputs(model, [x], { task, ctx, tta: options.tta }).finally(() => x.dispose());
   const values = await Promise.all(outputs.map((t) => t.data()));
   tf.dispose(outputs);
   return { outputs: values.map((v) => Array.from(v)), size: { width: image.sourceWidth, height: image.sourceHeight } };
