@@ -5,14 +5,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../../cli/node/nodeBackends';
 import { loadWeightsOption } from '../../../cli/weightsOption';
 import { fixedImages, reseed } from '../../__tests__/fixtures';
-import { backboneSpec, BACKBONE_NAMES, buildModel, hasBundledWeights, type BackboneName, type PresetName } from '../../models';
+import { backboneSpec, BACKBONE_NAMES, buildModel, presetsFor, hasBundledWeights, type BackboneName, type PresetName } from '../../models';
 import { ONNX_OPSET, toOnnx } from './toOnnx';
 
 /**
- * Every layer kind of the zoo and every head: all presets on resnet18, mobilenet_v3 and face_resnet; vgg16 (whose
- * own head is 120 M parameters of Dense, a 0.5 GB file) and resnet34 add no layer kind beyond their trunks.
+ * `npm test`: every layer kind of the zoo and every head — all presets on resnet18, mobilenet_v3 and face_resnet;
+ * vgg16 (whose own head is 120 M parameters of Dense, a 0.5 GB file) and resnet34 add no layer kind beyond their
+ * trunks. `npm run test:slow` (SLOW=1): every backbone × preset, at a second input size too.
  */
-const PRESETS: Record<BackboneName, PresetName[]> = {
+const CI_PRESETS: Record<BackboneName, PresetName[]> = {
   vgg16: ['binary', 'keypoints'],
   resnet18: ['original', 'binary', 'multiclass', 'keypoints', 'age-gender'],
   resnet34: ['binary'],
@@ -21,6 +22,9 @@ const PRESETS: Record<BackboneName, PresetName[]> = {
 };
 /** Sizes where adaptive pooling needs its bins (vgg16: 2×2 → 7×7; mobilenet_v3 at 96: 3×3), and face_resnet's smallest. */
 const SIZE: Record<BackboneName, number> = { vgg16: 64, resnet18: 64, resnet34: 64, mobilenet_v3: 96, face_resnet: 112 };
+const PRESETS = (backbone: BackboneName): PresetName[] => (process.env.SLOW ? presetsFor(backboneSpec(backbone)) : CI_PRESETS[backbone]);
+/** A second size whose maps do not divide like the first's (odd sides after the strides). */
+const SIZES = (backbone: BackboneName): number[] => (process.env.SLOW ? [SIZE[backbone], SIZE[backbone] + 36] : [SIZE[backbone]]);
 
 /** Seeded running statistics, so BatchNorm is not the identity a fresh torchvision trunk has (mean 0, variance 1). */
 function randomizeBatchNormStatistics(model: tf.LayersModel): void {
@@ -40,9 +44,9 @@ describe('toOnnx', () => {
   beforeAll(() => useBackend('wasm'));
 
   for (const backbone of BACKBONE_NAMES) {
-    it.each(PRESETS[backbone])(`${backbone} + %s: onnxruntime gives the studio's outputs within 1e-4 (batch 2 and 3)`, async (preset) => {
+    const cases = PRESETS(backbone).flatMap((preset) => SIZES(backbone).map((size) => [preset, size] as const));
+    it.each(cases)(`${backbone} + %s at %i²: onnxruntime gives the studio's outputs within 1e-4 (batch 1 and 3)`, async (preset, size) => {
       const before = tf.memory().numTensors;
-      const size = SIZE[backbone];
       const model = buildModel({ backbone, preset, inputSize: size, numClasses: 3 });
       const spec = backboneSpec(backbone);
       if (hasBundledWeights(backbone)) await loadWeightsOption(model, spec, 'pretrained');
@@ -59,7 +63,7 @@ describe('toOnnx', () => {
 
       const session = await ort.InferenceSession.create(bytes);
       expect(session.outputNames).toEqual(model.outputNames);
-      for (const n of [2, 3]) {
+      for (const n of [1, 3]) {
         const batch = tf.tidy(() => x.slice(0, n) as tf.Tensor4D);
         const nchw = toNchw(batch);
         const feeds = { input: new ort.Tensor('float32', (await nchw.data()) as Float32Array, nchw.shape) };
