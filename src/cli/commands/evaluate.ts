@@ -1,4 +1,5 @@
-import { loadSavedModel, readSavedModelMeta } from '../../engine/models';
+import { readSavedModelMeta } from '../../engine/models';
+import { loadModelFiles } from '../loadModelFiles';
 import { printable, scanDataset, splitDataset, splitRole, SPLIT_ROLES, type DatasetItem } from '../../engine/data';
 import { taskFor, TASKS } from '../../engine/tasks';
 import { evaluate, type TtaName } from '../../engine/train';
@@ -15,7 +16,7 @@ import { sharpDecoder } from '../node/sharpDecoder';
 const SPLIT_NAMES = [...Object.keys(SPLIT_ROLES), 'all'];
 
 const OPTIONS = {
-  model: { type: 'string', value: 'DIR', required: true, help: 'a saved model: the folder train --out wrote' },
+  model: { type: 'string', value: 'DIR', required: true, help: 'a saved model: the folder train --out wrote, or one export --format pytorch wrote' },
   data: { type: 'string', value: 'ZIP|DIR', required: true, help: 'a dataset of the same task: a zip or a folder' },
   split: {
     type: 'string',
@@ -58,7 +59,7 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
     }
 
     await useBackend(values.backend as NodeBackend);
-    const { model, meta } = await loadSavedModel(files);
+    const { model, meta } = await loadModelFiles(files);
     try {
       if (meta.ctx.classes && report.classes && meta.ctx.classes.join('\n') !== report.classes.join('\n')) {
         throw new Error(`the model's classes are [${meta.ctx.classes.map(printable).join(', ')}]; ${values.data} has [${report.classes.map(printable).join(', ')}]`);

@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { loadSavedModel } from '../../engine/models';
+import { loadModelFiles } from '../loadModelFiles';
 import { TASKS } from '../../engine/tasks';
 import { predictImage, type TtaName } from '../../engine/train';
 import { parseCommandArgs, type CommandOptions } from '../args';
@@ -10,7 +10,7 @@ import { printable } from '../../engine/data';
 import { sharpDecoder } from '../node/sharpDecoder';
 
 const OPTIONS = {
-  model: { type: 'string', value: 'DIR', required: true, help: 'a saved model: the folder train --out wrote' },
+  model: { type: 'string', value: 'DIR', required: true, help: 'a saved model: the folder train --out wrote, or one export --format pytorch wrote' },
   image: { type: 'string', value: 'FILE', multiple: true, required: true, help: 'an image to predict; repeat for more' },
   tta: COMMON_OPTIONS.tta,
   backend: COMMON_OPTIONS.backend,
@@ -34,7 +34,7 @@ export async function predictCommand(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs(argv, 'predict', OPTIONS);
   const files = await readModelDir(values.model);
   await useBackend(values.backend as NodeBackend);
-  const { model, meta } = await loadSavedModel(files);
+  const { model, meta } = await loadModelFiles(files);
   let failed = 0;
   try {
     for (const file of values.image) {

@@ -1,0 +1,125 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { findTorchPython } from '../../engine/__tests__/torchPython';
+
+/**
+ * `export --format pytorch` then the folder's train.py, on CPU: torchrun with two gloo ranks on each task's zip
+ * (mobilenet_v3 at 64² keeps each epoch to seconds), the weights it writes read back by `evaluate --model FOLDER`,
+ * and one process against two with the same seed and global batch.
+ */
+const BIN = path.resolve(__dirname, '../../../bin/transfer-studio.mjs');
+const DATASETS = path.resolve(__dirname, '../../../../shared/datasets');
+const cli = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 240_000 });
+const python = findTorchPython();
+
+/** A free TCP port for torchrun's rendezvous: other runs on this machine may hold the default 29500. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  summary: { task: string; bestEpoch: number; val: Record<string, number>; test?: Record<string, number>; processes: number; history: Record<string, number>[] };
+  /** trn_loss of each Report record within the epoch, in order. */
+  records: number[];
+}
+
+/**
+ * `torchrun --nproc_per_node=N train.py …` (python -m torch.distributed.run: the same program), or plain
+ * `python3 train.py` for one process. `--redirects 9:1 --tee 9:1` names an absent local rank: torch 1.13's
+ * torchrun reads its default `0` as no flag at all under Python 3.11 and stops (Std.from_str); this leaves every
+ * rank's output on the console, as the default means to.
+ */
+async function train(folder: string, processes: number, args: string[]): Promise<Run> {
+  const launch = processes === 1 ? [] : ['-m', 'torch.distributed.run', '--redirects', '9:1', '--tee', '9:1', `--nproc_per_node=${processes}`, `--master_port=${await freePort()}`];
+  const child = spawn(python, [...launch, path.join(folder, 'train.py'), '--threads', '1', ...args], {
+    env: { ...process.env, OMP_NUM_THREADS: '1' },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  const json = stdout.split('\n').find((l) => l.startsWith('{'));
+  if (status !== 0 || !json) throw new Error(`train.py (${processes} processes) exited ${status}:\n${stdout}\n${stderr}`);
+  const records = [...stdout.matchAll(/^EPOCH: 0\.\d+ {2}trn_loss: ([\d.]+)/gm)].map((m) => Number(m[1]));
+  return { status, stdout, stderr, summary: JSON.parse(json), records };
+}
+
+function exportFolder(dir: string, name: string, ...args: string[]): string {
+  const out = path.join(dir, name);
+  const r = cli('export', '--format', 'pytorch', '--backbone', 'mobilenet_v3', '--input-size', '64', '--out', out, ...args);
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  return out;
+}
+
+function evaluateFolder(folder: string, zip: string): Record<string, number> {
+  const r = cli('evaluate', '--model', folder, '--data', zip);
+  expect(r.status, r.stderr).toBe(0);
+  return JSON.parse(r.stdout);
+}
+
+describe('export --format pytorch, then train.py under torchrun (gloo, CPU)', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pytorch-train-'));
+
+  const cases = [
+    { name: 'cats-dogs', zip: 'cats-dogs.zip', exportArgs: ['--preset', 'binary', '--classes', 'cats,dogs'], metric: 'accuracy', split: 'test' },
+    { name: 'facial keypoints', zip: 'facial-keypoints.zip', exportArgs: ['--preset', 'keypoints'], metric: 'nme', split: 'test' },
+    { name: 'age-gender', zip: 'age-gender.zip', exportArgs: ['--preset', 'age-gender'], metric: 'ageMae', split: 'val' },
+  ] as const;
+
+  for (const c of cases) {
+    it(`${c.name}: both ranks start, the loss goes down, rank 0 writes the weights and its metrics, and evaluate --model gives them back`, async () => {
+      const folder = exportFolder(dir, c.zip.replace('.zip', ''), ...c.exportArgs);
+      const out = path.join(folder, 'trained');
+      const zip = path.join(DATASETS, c.zip);
+      const run = await train(folder, 2, ['--data', zip, '--epochs', '1', '--size', '64', '--batch', '8', '--out', out]);
+      expect(run.stderr).toContain('rank 0 started');
+      expect(run.stderr).toContain('rank 1 started');
+      expect(run.stdout).toContain('rank 0 of 2 (gloo) on cpu');
+      expect(run.summary.processes).toBe(2);
+      expect(run.summary.bestEpoch).toBe(1);
+      // The first record's mean training loss (a quarter of the epoch) against the last one's.
+      expect(run.records.length).toBeGreaterThanOrEqual(3);
+      expect(run.records.at(-1)).toBeLessThan(run.records[0]);
+      expect(existsSync(path.join(out, 'weights.safetensors'))).toBe(true);
+
+      // The round trip: the studio's engine on the same split gives the metric train.py printed.
+      const printed = (c.split === 'test' ? run.summary.test : run.summary.val)!;
+      const evaluated = evaluateFolder(out, zip);
+      console.log(`${c.name}: train.py ${c.split} ${c.metric} ${printed[c.metric].toFixed(4)}, evaluate ${evaluated[c.metric].toFixed(4)}; records ${run.records.join(' → ')}`);
+      expect(evaluated.n).toBe(printed.n);
+      expect(Math.abs(evaluated[c.metric] - printed[c.metric])).toBeLessThanOrEqual(0.01);
+      const studio = JSON.parse(readFileSync(path.join(out, 'studio.json'), 'utf8'));
+      expect(studio.metrics[`${c.split}_${c.metric}`]).toBeCloseTo(printed[c.metric], 10);
+    }, 300_000);
+  }
+
+  it('one process and two with the same seed and global batch reach the same losses after one epoch (within 1e-4)', async () => {
+    const folder = path.join(dir, 'cats-dogs');
+    const zip = path.join(DATASETS, 'cats-dogs.zip');
+    // No Dropout: its masks are drawn per process. The trunk is frozen and mobilenet_v3 has no BatchNorm, so what
+    // is left to differ is float32 rounding: each rank sums half the batch's gradients, gloo averages the halves.
+    const args = ['--data', zip, '--epochs', '1', '--size', '64', '--batch', '8', '--max-images', '96', '--no-dropout', '--out', path.join(dir, 'equal')];
+    const one = await train(folder, 1, args);
+    const two = await train(folder, 2, args);
+    const [a, b] = [one.summary.history[0], two.summary.history[0]];
+    console.log(`1 process: trn_loss ${a.trn_loss}, val_loss ${a.val_loss}; 2 processes: trn_loss ${b.trn_loss}, val_loss ${b.val_loss}`);
+    expect(Math.abs(a.trn_loss - b.trn_loss)).toBeLessThanOrEqual(1e-4);
+    expect(Math.abs(a.val_loss - b.val_loss)).toBeLessThanOrEqual(1e-4);
+    expect(two.summary.val).toEqual(one.summary.val);
+  }, 300_000);
+});
