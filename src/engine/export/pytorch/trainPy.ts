@@ -459,7 +459,7 @@ def parse_args(recipe, studio):
     p.add_argument("--augment", action="store_true", default=recipe.get("augment") is not None)
     p.add_argument("--weights", default=os.path.join(HERE, "weights.safetensors"), help="the weights to start from")
     p.add_argument("--out", default=os.path.join(HERE, "trained"), help="folder for weights.safetensors, studio.json and model.py")
-    p.add_argument("--max-images", type=int, default=0, help="at most this many images per split, evenly spaced (a quick check)")
+    p.add_argument("--max-train", type=int, default=0, help="train on at most this many images, evenly spaced (a quick check)")
     p.add_argument("--no-dropout", action="store_true",
                    help="turn the head's Dropout off: its masks are drawn per process, so only without it do N processes step exactly as one")
     p.add_argument("--workers", type=int, default=0, help="DataLoader workers per process")
@@ -503,8 +503,8 @@ def main():
         ctx["classes"] = classes
     num_classes = len(classes) if classes else 0
     splits = split_items(items)
-    if args.max_images:
-        splits = {k: v[:: max(1, math.ceil(len(v) / args.max_images))] for k, v in splits.items()}
+    if args.max_train:
+        splits["train"] = splits["train"][:: max(1, math.ceil(len(splits["train"]) / args.max_train))]
     if not splits["train"] or not splits["val"]:
         raise SystemExit(f"{args.data}: no train or val images")
 
@@ -563,6 +563,8 @@ def main():
     started = time.time()
     model = net
     history = []
+    start_val_loss = evaluate(splits["val"])[1]
+    log(f"EPOCH: 0.000  val_loss: {start_val_loss:.3f}  (before training)")
     for phase_index, (first, last) in enumerate(phases):
         if first > last:
             continue
@@ -634,10 +636,9 @@ def main():
             if os.path.abspath(args.out) != HERE:
                 shutil.copy(os.path.join(HERE, name), os.path.join(args.out, name))
         summary = {"task": task, "model": f"{net.backbone}+{net.preset}", "bestEpoch": best["epoch"], "val": best["val"],
-                   **({"test": test} if test else {}), "processes": world, "history": history}
+                   **({"test": test} if test else {}), "processes": world, "startValLoss": start_val_loss, "history": history}
         print(json.dumps(summary), flush=True)
     if distributed:
-        dist.barrier()
         dist.destroy_process_group()
 
 
