@@ -30,14 +30,20 @@ Train on one machine (CPU: gloo; GPUs: nccl, one process per GPU):
 
     torchrun --nproc_per_node=2 train.py --data dataset.zip --epochs 5
 
+Debian's torch 1.13 under Python 3.11 stops in torchrun's own argument parsing (\`'NoneType' object has no
+attribute 'get'\`); add \`--redirects 9:1 --tee 9:1\` (a rank that does not exist, so every rank's output stays on the
+console): \`torchrun --redirects 9:1 --tee 9:1 --nproc_per_node=2 train.py …\`. torch 2 needs nothing.
+
 Train on several machines (run on each, with its own --node_rank):
 
     torchrun --nnodes=2 --nproc_per_node=8 --node_rank=0 --rdzv_backend=c10d --rdzv_endpoint=HOST:29500 train.py --data dataset.zip
 
-train.py writes weights.safetensors (\`--out\`) and prints its metrics as one JSON line. Back in the studio:
+train.py prints Report lines, keeps the best epoch's weights and, on rank 0, writes them with studio.json and
+model.py to \`--out\` (default \`trained/\`), then prints its metrics as one JSON line. Back in the studio:
 
-    transfer-studio evaluate --model THIS_FOLDER --data dataset.zip
-    transfer-studio train --data dataset.zip --weights weights.safetensors
+    transfer-studio evaluate --model trained --data dataset.zip
+    transfer-studio predict --model trained --image photo.jpg
+    transfer-studio train --data dataset.zip --weights trained/weights.safetensors   # its trunk, a fresh head
 
 \`python3 train.py --help\` lists the options.
 `;

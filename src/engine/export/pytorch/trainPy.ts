@@ -6,6 +6,8 @@ export const TRAIN_PY = String.raw`
     python3 train.py --data dataset.zip                       # one process
     torchrun --nproc_per_node=2 train.py --data dataset.zip   # DDP: gloo on CPU, nccl on GPUs (one process each)
 
+(Debian's torch 1.13 under Python 3.11: torchrun --redirects 9:1 --tee 9:1 --nproc_per_node=2 ..., see README.md.)
+
 It reads the dataset zip as the studio does (image folders, a keypoints CSV, an age/gender CSV or UTKFace names;
 the same seeded 80/20 split when the zip has no val split), resizes each image to the input size (Lanczos, as
 sharp does), normalizes as the backbone was pretrained, freezes the trunk as the preset does, trains the head with
