@@ -277,11 +277,10 @@ def pooled_hidden(channels, units, last):
 
 
 def original_head(backbone):
-    import torchvision
-
-    if backbone == "vgg16":
-        net = torchvision.models.vgg16()
-        return net.avgpool, nn.Sequential(nn.Flatten(), *net.classifier), True
+    if backbone == "vgg16":  # torchvision's VGG.avgpool and VGG.classifier
+        classifier = nn.Sequential(nn.Linear(512 * 7 * 7, 4096), nn.ReLU(True), nn.Dropout(0.5), nn.Linear(4096, 4096), nn.ReLU(True),
+                                   nn.Dropout(0.5), nn.Linear(4096, 1000))
+        return nn.AdaptiveAvgPool2d(7), classifier, True
     if backbone in ("resnet18", "resnet34"):
         return nn.AdaptiveAvgPool2d(1), nn.Linear(512, 1000), True
     if backbone == "face_resnet":
