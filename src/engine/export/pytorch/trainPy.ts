@@ -641,7 +641,12 @@ def main():
                    **({"test": test} if test else {}), "processes": world, "startValLoss": start_val_loss, "history": history}
         print(json.dumps(summary), flush=True)
     if distributed:
-        dist.destroy_process_group()
+        # Every collective is done once all ranks pass this barrier. torch 1.13's gloo teardown (and, seen here, a
+        # rank waiting in it for a peer that already left) can hang: the processes leave without it.
+        dist.barrier()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
 
 
 if __name__ == "__main__":
