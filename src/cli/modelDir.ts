@@ -2,6 +2,7 @@ import { constants } from 'node:fs';
 import { access, lstat, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SAVED_MODEL_FILES, type SavedModelFiles } from '../engine/models';
+import { PYTORCH_FILES } from '../engine/export/pytorch';
 
 /** Writes a saved model's files into `dir` (made if absent). */
 export async function writeModelDir(dir: string, files: SavedModelFiles): Promise<void> {
@@ -42,8 +43,12 @@ export async function readModelDir(dir: string): Promise<SavedModelFiles> {
     throw new Error(`--model ${dir}: ${e.code === 'ENOENT' ? 'no such folder' : e.code === 'ENOTDIR' ? 'not a folder' : e.message}`);
   });
   const names = entries.filter((e) => e.isFile()).map((e) => e.name);
-  if (!names.includes(SAVED_MODEL_FILES.model) || !names.includes(SAVED_MODEL_FILES.meta)) {
-    throw new Error(`--model ${dir}: not a saved model (it needs ${SAVED_MODEL_FILES.model} and ${SAVED_MODEL_FILES.meta}, as \`train --out\` writes)`);
+  const network = names.includes(SAVED_MODEL_FILES.model) || names.includes(PYTORCH_FILES.weights);
+  if (!network || !names.includes(SAVED_MODEL_FILES.meta)) {
+    throw new Error(
+      `--model ${dir}: not a saved model (it needs ${SAVED_MODEL_FILES.model} and ${SAVED_MODEL_FILES.meta}, as \`train --out\` writes, ` +
+        `or ${PYTORCH_FILES.weights} and ${SAVED_MODEL_FILES.meta}, as \`export --format pytorch\` writes)`,
+    );
   }
   return Object.fromEntries(await Promise.all(names.map(async (name) => [name, new Uint8Array(await readFile(path.join(dir, name)))] as const)));
 }

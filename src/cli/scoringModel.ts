@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { loadSavedModel } from '../engine/models';
 import type { ScoringModel } from '../engine/train';
+import { loadModelFiles } from './loadModelFiles';
 import { readModelDir } from './modelDir';
 import { loadOnnxModel, type ScoringMeta } from './node/onnxModel';
 
@@ -9,10 +9,10 @@ export const SCORING_MODEL_OPTION = {
   type: 'string',
   value: 'DIR|FILE.onnx',
   required: true,
-  help: 'a saved model: the folder train --out wrote, or the .onnx file export wrote (run by onnxruntime-node)',
+  help: 'a saved model: the folder train --out or export --format pytorch wrote, or the .onnx file export wrote (run by onnxruntime-node)',
 } as const;
 
-/** A loaded `--model`: a saved model folder on tfjs, or an exported `.onnx` file on onnxruntime-node. */
+/** A loaded `--model`: a saved model or exported PyTorch folder on tfjs, or an exported `.onnx` file on onnxruntime-node. */
 export interface LoadedScoringModel {
   model: ScoringModel;
   meta: ScoringMeta;
@@ -27,6 +27,6 @@ export async function loadScoringModel(modelPath: string): Promise<LoadedScoring
     });
     return loadOnnxModel(modelPath, new Uint8Array(bytes));
   }
-  const { model, meta } = await loadSavedModel(await readModelDir(modelPath));
+  const { model, meta } = await loadModelFiles(await readModelDir(modelPath));
   return { model, meta, dispose: async () => void model.dispose() };
 }

@@ -10,6 +10,7 @@ import { fixedImages } from '../../engine/__tests__/fixtures';
 import { writeModelDir, readModelDir } from '../modelDir';
 import { useBackend } from '../node/nodeBackends';
 import { loadWeightsOption } from '../weightsOption';
+import { loadPytorchProject } from '../../engine/export/pytorch';
 
 const BIN = path.resolve(__dirname, '../../../bin/transfer-studio.mjs');
 const cli = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 240_000 });
@@ -61,4 +62,26 @@ describe('transfer-studio export --format onnx', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(`--out ${out}: already exists`);
   }, 240_000);
+
+  it('writes a saved model as a PyTorch folder that reads back into the same network (--format pytorch)', async () => {
+    const folder = path.join(dir, 'pytorch');
+    const r = cli('export', '--model', modelDir, '--format', 'pytorch', '--out', folder);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ format: 'pytorch', out: folder, task: 'age-gender' });
+    const saved = await loadSavedModel(await readModelDir(modelDir));
+    const exported = loadPytorchProject(await readModelDir(folder));
+    expect(exported.meta.ctx).toEqual(saved.meta.ctx);
+    const x = fixedImages(1, 112, 'face_resnet');
+    const [a, b] = [saved.model.predict(x) as tf.Tensor[], exported.model.predict(x) as tf.Tensor[]];
+    for (const [i, t] of a.entries()) expect(Array.from(await b[i].data())).toEqual(Array.from(await t.data()));
+    tf.dispose([x, ...a, ...b]);
+    saved.model.dispose();
+    exported.model.dispose();
+
+    const again = cli('export', '--model', modelDir, '--format', 'pytorch', '--out', folder);
+    expect(again.status).toBe(2);
+    expect(again.stderr).toContain(`--out ${folder}: the folder is not empty`);
+  }, 240_000);
 });
+

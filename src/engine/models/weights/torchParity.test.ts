@@ -7,6 +7,7 @@ import { useBackend, type NodeBackend } from '../../../cli/node/nodeBackends';
 import { buildModel } from '../buildModel';
 import { parseSafetensors, readFloat32, type SafetensorsFile } from './safetensors';
 import { importTorchvision } from './torchvisionImport';
+import { findTorchPython } from '../../__tests__/torchPython';
 
 /**
  * Parity with PyTorch: scripts/torch_parity.py builds torchvision's models with seeded random weights and writes
@@ -19,24 +20,10 @@ const FORMAT_VERSION = 1;
 const MODELS = ['vgg16', 'resnet18', 'resnet34'] as const;
 const TOLERANCE = 1e-4;
 
-/** A Python that has torch and torchvision: $PYTHON, else `python3`, else Debian's own (pyenv may shadow it). */
-function findTorchPython(): string {
-  const candidates = [process.env.PYTHON, 'python3', '/usr/bin/python3'].filter((p): p is string => !!p);
-  for (const python of candidates) {
-    const probe = spawnSync(python, ['-c', 'import torch, torchvision'], { encoding: 'utf8' });
-    if (probe.status === 0) return python;
-  }
-  throw new Error(
-    `torch parity: none of ${candidates.join(', ')} can import torch and torchvision. ` +
-      'Install Debian\'s python3-torch and python3-torchvision (apt-get install python3-torch python3-torchvision), ' +
-      'or point $PYTHON at a Python that has them.',
-  );
-}
-
 function ensureCache(): void {
   const metaPath = path.join(CACHE, 'meta.json');
   if (existsSync(metaPath) && (JSON.parse(readFileSync(metaPath, 'utf8')) as { format: number }).format === FORMAT_VERSION) return;
-  const python = findTorchPython();
+  const python = findTorchPython(); // throws naming the packages to install
   const started = performance.now();
   const run = spawnSync(python, [SCRIPT, CACHE], { encoding: 'utf8', timeout: 600_000 });
   if (run.status !== 0) throw new Error(`${python} ${SCRIPT} failed (${run.status ?? run.signal}):\n${run.stderr}`);

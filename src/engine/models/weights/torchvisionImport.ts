@@ -24,9 +24,10 @@ export interface ImportOptions {
   head?: 'auto' | 'load' | 'skip';
 }
 
-/** tfjs weight name (after `<layer>/`) → torch parameter / buffer name. */
-const TORCH_NAME: Record<string, string> = {
+/** tfjs weight name (after `<layer>/`) → torch parameter / buffer name (`weight`: face-api's ChannelAffine). */
+export const TORCH_NAME: Record<string, string> = {
   kernel: 'weight',
+  weight: 'weight',
   depthwise_kernel: 'weight',
   bias: 'bias',
   gamma: 'weight',
@@ -48,10 +49,10 @@ const ALIASES: Record<string, string> = {
 const IGNORED = /(^|\.)num_batches_tracked$/;
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
-type Kind = 'conv' | 'depthwise' | 'dense' | 'vector';
+export type Kind = 'conv' | 'depthwise' | 'dense' | 'vector';
 
 /** The torch shape of a tfjs weight, and how to turn the torch tensor into it. */
-function torchLayout(kind: Kind, shape: number[]): number[] {
+export function torchLayout(kind: Kind, shape: number[]): number[] {
   switch (kind) {
     case 'conv': // HWIO ← OIHW
       return [shape[3], shape[2], shape[0], shape[1]];
@@ -95,7 +96,7 @@ function toTfjsLayout(kind: Kind, src: Float32Array, target: number[]): Float32A
   return dst;
 }
 
-function kindOf(layer: tf.layers.Layer, weightName: string): Kind {
+export function kindOf(layer: tf.layers.Layer, weightName: string): Kind {
   if (weightName === 'depthwise_kernel') return 'depthwise';
   if (weightName !== 'kernel') return 'vector';
   return layer.getClassName() === 'Dense' ? 'dense' : 'conv';
