@@ -2,10 +2,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { describeRecipe, formatEvaluation, meanShapeNme, medianAgeMae, trainWithDefaults, type DefaultRun } from '../../../bench/lib/trainWithDefaults';
 import { useBackend } from '../../cli/node/nodeBackends';
 
-/** The run's own checks: the proposed recipe (≤ 5 epochs), the bundled pretrained trunk, no tensor left. */
+/** The run's own checks: the proposed recipe (≤ 8 epochs), the bundled pretrained trunk, no tensor left. */
 async function trainChecked(zip: string): Promise<DefaultRun> {
   const o = await trainWithDefaults(zip);
-  expect(o.config.epochs).toBeLessThanOrEqual(5);
+  expect(o.config.epochs).toBeLessThanOrEqual(8);
   expect(o.pretrained).toBe(true);
   expect(o.leakedTensors).toBe(0);
   return o;
@@ -20,8 +20,9 @@ function describeRun(title: string, o: DefaultRun): string {
 
 /**
  * The default recipes (engine `RECIPES`, chosen on the val splits by `bench/tune.ts`: docs/TUNING.md), trained for real on wasm in
- * Node from the shared zips exactly as `train --data ZIP` runs them. Every recipe keeps the pretrained trunk
- * frozen, so the feature cache runs it once per image and the 5 epochs train the head only (CI: two cores).
+ * Node from the shared zips exactly as `train --data ZIP` runs them. Keypoints' recipe keeps the pretrained trunk
+ * frozen (the feature cache runs it once per image, 5 epochs train the head): it runs in `npm test`. Cats-dogs' and
+ * age-gender's fine_tune the trunk's last blocks, which run every step: minutes each, so `npm run test:slow`.
  */
 describe('the default recipes on the shared zips (wasm)', () => {
   beforeAll(() => useBackend('wasm'));
@@ -38,17 +39,20 @@ describe('the default recipes on the shared zips (wasm)', () => {
     expect(o.test!.metrics.accuracy).toBeGreaterThanOrEqual(0.96);
   }, 900_000);
 
-  it('age-gender: face_resnet frozen, gender accuracy ≥ 0.80 and age MAE ≤ 10 years on val (the zip has no test split)', async () => {
+  // Issue 13's targets: age MAE ≤ 8.0 (met) and gender ≥ 0.88 (not met: val 0.85 when the recipe was chosen). The
+  // gender bar here is the floor the val search kept (0.80), so the test guards what the recipe reaches.
+  it.runIf(process.env.SLOW)('age-gender: face_resnet fine_tune (2 head epochs, then from conv256_1) reaches val age MAE ≤ 8.0 and gender ≥ 0.80', async () => {
     const o = await trainChecked('age-gender.zip');
     const baseline = medianAgeMae(o.splits.train, o.splits.val);
-    console.log(`${describeRun('age-gender', o)}; median age ${baseline.toFixed(1)} years; issue target ≤ 10`);
+    console.log(`${describeRun('age-gender', o)}; median age ${baseline.toFixed(1)} years; issue target age ≤ 8.0, gender ≥ 0.88`);
     const val = o.fit.best!;
+    expect(o.config.fineTune).toMatchObject({ freezeEpochs: 2, unfreezeFrom: 'conv256_1' });
     expect(o.test).toBeUndefined();
     expect(val.n).toBe(100);
     expect(val.metrics.genderAccuracy).toBeGreaterThanOrEqual(0.8);
     expect(val.metrics.ageMae).toBeLessThan(baseline);
-    expect(val.metrics.ageMae).toBeLessThanOrEqual(10);
-  }, 300_000);
+    expect(val.metrics.ageMae).toBeLessThanOrEqual(8);
+  }, 900_000);
 
   it('facial keypoints: face_resnet frozen (book head + conv128_2 skip) reaches test NME ≤ 0.15', async () => {
     const o = await trainChecked('facial-keypoints.zip');
