@@ -1,7 +1,13 @@
 import { expect, test, type Page } from '@playwright/test';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { unzipSync } from 'fflate';
 import type { onnx } from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
+import { findTorchPython } from '../src/engine/__tests__/torchPython';
 import { onnxProto } from '../src/engine/export/onnx/proto';
 import { watchViolations } from './cspViolations';
 import { failOnRequestsLeavingLocalhost } from './offline';
@@ -40,7 +46,7 @@ async function trainSample(page: Page, trunkEngine: 'auto' | 'tfjs' | 'onnx'): P
   expect(await field(page, 'trainState')).toBe('done');
 }
 
-test('the ONNX trunk: onnxruntime-web fills the feature cache in the trainer worker, from our origin, under the CSP; then Download as ONNX', async ({ page, context }) => {
+test('the ONNX trunk: onnxruntime-web fills the feature cache in the trainer worker, from our origin, under the CSP; then Download as ONNX and Export to PyTorch', async ({ page, context }) => {
   test.setTimeout(180_000);
   const violations = watchViolations(page);
   const ortFiles: string[] = [];
@@ -87,6 +93,46 @@ test('the ONNX trunk: onnxruntime-web fills the feature cache in the trainer wor
     } finally {
       await session.release();
     }
+  });
+
+  await test.step('Export to PyTorch: a zip of the project whose model.py + weights.safetensors, run by Debian\'s PyTorch, give the ONNX file\'s outputs within 1e-4', async () => {
+    const [onnxDownload, pytorchDownload] = [
+      await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download as ONNX' }).click()]).then(([d]) => d),
+      await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export to PyTorch' }).click()]).then(([d]) => d),
+    ];
+    expect(pytorchDownload.suggestedFilename()).toBe('mobilenet_v3-classification-pytorch.zip');
+    const files = unzipSync(new Uint8Array(await readFile((await pytorchDownload.path())!)));
+    const folder = 'mobilenet_v3-classification-pytorch';
+    expect(Object.keys(files).sort()).toEqual(
+      ['README.md', 'model.py', 'recipe.json', 'requirements.txt', 'studio.json', 'train.py', 'weights.safetensors'].map((f) => `${folder}/${f}`),
+    );
+    // train.py's defaults are this run's recipe: the batch and epochs set above.
+    expect(JSON.parse(new TextDecoder().decode(files[`${folder}/recipe.json`]))).toMatchObject({ batchSize: 16, epochs: 1 });
+    const root = mkdtempSync(path.join(tmpdir(), 'studio-pytorch-'));
+    for (const [name, bytes] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
+      writeFileSync(path.join(root, name), bytes);
+    }
+    // The same input for both: raw 0..255 pixels (mobilenet_v3's preprocessing), NCHW, a batch of 2.
+    const n = 2 * 3 * SIZE * SIZE;
+    const input = Float32Array.from({ length: n }, (_, i) => (i * 37) % 256);
+    const session = await ort.InferenceSession.create(new Uint8Array(await readFile((await onnxDownload.path())!)));
+    const expected = Array.from((await session.run({ input: new ort.Tensor('float32', input, [2, 3, SIZE, SIZE]) }))[session.outputNames[0]].data as Float32Array);
+    await session.release();
+    const script = [
+      'import importlib.util, json, os, sys, torch',
+      'folder = sys.argv[1]',
+      'spec = importlib.util.spec_from_file_location("model", os.path.join(folder, "model.py"))',
+      'm = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)',
+      'net = m.load_weights(m.build_model(m.read_studio(folder)), os.path.join(folder, "weights.safetensors")).eval()',
+      `x = (torch.arange(${n}, dtype=torch.float64) * 37).remainder(256).float().reshape(2, 3, ${SIZE}, ${SIZE})`,
+      'with torch.no_grad(): print(json.dumps(net(x).flatten().tolist()))',
+    ].join('\n');
+    const run = spawnSync(findTorchPython(), ['-c', script, path.join(root, folder)], { encoding: 'utf8', timeout: 120_000 });
+    expect(run.stderr).not.toMatch(/Traceback/);
+    const got = JSON.parse(run.stdout.trim().split('\n').pop()!) as number[];
+    expect(got).toHaveLength(2);
+    got.forEach((v, i) => expect(Math.abs(v - expected[i])).toBeLessThanOrEqual(1e-4));
   });
 
   expect(violations).toEqual([]);

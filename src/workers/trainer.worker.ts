@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { expose, transfer } from 'comlink';
 import { zipSync } from 'fflate';
+import type { PytorchRecipe } from '../engine/export/pytorch';
 import { destroyDevice, memoryInfo, restartBackend, selectBackend, servedOrtWasmPath, type SelectBackendOptions } from '../engine/backend';
 import {
   addedImagePath,
@@ -585,6 +586,18 @@ const api = {
     const { toOnnx } = await import('../engine/export/onnx/toOnnx');
     const bytes = toOnnx(current(), savedModelMeta(current(), trained));
     return transfer(bytes, [bytes.buffer as ArrayBuffer]);
+  },
+  /**
+   * The trained model as a PyTorch project (model.py, weights.safetensors, train.py, studio.json, recipe.json with
+   * `recipe`, requirements.txt, README) zipped under `folder/`, for "Export to PyTorch": the files
+   * `export --format pytorch` writes. The exporter loads on the first call.
+   */
+  async exportPytorch(folder: string, recipe: PytorchRecipe): Promise<Uint8Array> {
+    if (!trained) throw new Error('the model has not been trained yet');
+    const { pytorchProject } = await import('../engine/export/pytorch');
+    const files = pytorchProject(current(), savedModelMeta(current(), trained), recipe);
+    const zip = zipSync(Object.fromEntries(Object.entries(files).map(([name, bytes]) => [`${folder}/${name}`, bytes])));
+    return transfer(zip, [zip.buffer as ArrayBuffer]);
   },
   /**
    * Rebuilds the last run's trained model from its files in IndexedDB; it becomes the model the tree shows.

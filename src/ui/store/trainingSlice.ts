@@ -3,6 +3,7 @@ import type { StateCreator } from 'zustand';
 import { sameModel } from '../../engine/models';
 import { DIVERGED, type ReportData, type TrainConfig, type TrainEvent } from '../../engine/train';
 import type { TrunkEngineChoice } from '../../engine/train/trunkRunner';
+import type { PytorchRecipe } from '../../engine/export/pytorch';
 import { errorInfo } from '../errorInfo';
 import { loadProject, saveProject, startProject } from '../persistence/projectDb';
 import { epochsOf } from '../training/checkpointView';
@@ -70,6 +71,8 @@ export interface TrainingSlice extends RunView {
   downloadModel(): Promise<void>;
   /** Saves the trained model as one ONNX file, exported in the worker. */
   downloadOnnx(): Promise<void>;
+  /** The trained model as a PyTorch project zip (model.py, weights, train.py with the run's recipe): "Export to PyTorch". */
+  downloadPytorch(): Promise<void>;
   /** The current project as saved data: the dataset reference, the model, the run's state and its `report`. */
   projectSnapshot(report: ReportData): SavedProject | null;
   resetTraining(): void;
@@ -314,6 +317,17 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
       if (!run) return;
       const onnx = await trainerWorker.call((api) => api.exportOnnx());
       saveFile(onnx, 'application/octet-stream', `${run.model.backbone}-${run.task}.onnx`);
+    },
+
+    async downloadPytorch() {
+      const run = get().runConfig;
+      if (!run) return;
+      // train.py's defaults are the run's own hyper-parameters, so the exported recipe is the one that trained here.
+      const { optimizer, learningRate, batchSize, epochs, seed, featureCache, schedule, fineTune, augment } = run;
+      const recipe = JSON.parse(JSON.stringify({ optimizer, learningRate, batchSize, epochs, seed, featureCache, schedule, fineTune, augment })) as PytorchRecipe;
+      const folder = `${run.model.backbone}-${run.task}-pytorch`;
+      const zip = await trainerWorker.call((api) => api.exportPytorch(folder, recipe));
+      saveFile(zip, 'application/zip', `${folder}.zip`);
     },
 
     projectSnapshot(report) {
