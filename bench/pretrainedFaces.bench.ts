@@ -7,7 +7,6 @@
  * face-api's age net was trained on UTKFace among others, so its age-gender figure may include images it saw.
  */
 import * as tf from '@tensorflow/tfjs';
-import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { useBackend } from '../src/cli/node/nodeBackends';
@@ -16,32 +15,22 @@ import { sharpDecoder } from '../src/cli/node/sharpDecoder';
 import { scanDataset } from '../src/engine/data';
 import { nme as nmeOf } from '../src/engine/tasks';
 import { trainingSplits } from '../src/engine/train';
-import { createLandmarker, type LandmarkFace } from '../src/engine/landmarks';
+import { createLandmarker, readFaceApiWeights, type LandmarkFace } from '../src/engine/landmarks';
 import { fileWeightSource } from '../src/cli/fileWeightSource';
 import { nodeLandmarkLibs } from '../src/cli/landmarkLibs';
 import type { Row } from './ingest.bench';
 
 const require = createRequire(import.meta.url);
-const WEIGHTS = fileURLToPath(new URL('../public/weights/', import.meta.url));
 const DATASETS = fileURLToPath(new URL('../../shared/datasets/', import.meta.url));
 
-interface FaceApiNet {
+interface AgeGenderNet {
   loadFromWeightMap(weights: tf.NamedTensorMap): void;
   dispose(): void;
-}
-interface AgeGenderNet extends FaceApiNet {
   predictAgeAndGender(input: tf.Tensor3D): Promise<{ age: number; gender: 'male' | 'female'; genderProbability: number }>;
 }
 /** The face whose box centre is nearest the image centre (the crop's own face when a neighbour's shows too). */
 const offCentre = (f: LandmarkFace, image: { width: number; height: number }) =>
   Math.hypot(f.box[0] + f.box[2] / 2 - image.width / 2, f.box[1] + f.box[3] / 2 - image.height / 2);
-
-async function load<N extends FaceApiNet>(net: N, folder: string, manifestFile: string): Promise<N> {
-  const manifest = JSON.parse(await readFile(WEIGHTS + `${folder}/${manifestFile}`, 'utf8')) as tf.io.WeightsManifestConfig;
-  const shards = await Promise.all(manifest.flatMap((g) => g.paths).map(async (p) => new Uint8Array(await readFile(WEIGHTS + `${folder}/${p}`)).buffer));
-  net.loadFromWeightMap(tf.io.decodeWeights(tf.io.concatenateArrayBuffers(shards), manifest.flatMap((g) => g.weights)));
-  return net;
-}
 
 async function imagesOf(zip: string, split: 'val' | 'test') {
   const { archive, close } = await openDataset(DATASETS + zip);
@@ -61,7 +50,8 @@ const rows: Row[] = [];
 const leaks: number[] = [];
 
 {
-  const net = await load(new faceApi.AgeGenderNet(), 'age_gender', 'age_gender_model-weights_manifest.json');
+  const net = new faceApi.AgeGenderNet();
+    net.loadFromWeightMap(await readFaceApiWeights(fileWeightSource(), 'age_gender/age_gender_model-weights_manifest.json'));
   const { items, read, close } = await imagesOf('age-gender.zip', 'val');
   const before = tf.memory().numTensors;
   let ageError = 0;

@@ -76,12 +76,17 @@ function humanConfig(modelBasePath: string): object {
   };
 }
 
-async function loadLandmarkNet(libs: LandmarkLibs, source: WeightSource): Promise<LandmarkNet> {
-  const manifest = JSON.parse(new TextDecoder().decode(await source.read(FACE_LANDMARK_68))) as tf.io.WeightsManifestConfig;
-  const dir = FACE_LANDMARK_68.slice(0, FACE_LANDMARK_68.lastIndexOf('/') + 1);
+/** A face-api net's weights from its tfjs manifest under `source` (`folder/…-weights_manifest.json`), for `loadFromWeightMap`. */
+export async function readFaceApiWeights(source: WeightSource, manifestPath: string): Promise<tf.NamedTensorMap> {
+  const manifest = JSON.parse(new TextDecoder().decode(await source.read(manifestPath))) as tf.io.WeightsManifestConfig;
+  const dir = manifestPath.slice(0, manifestPath.lastIndexOf('/') + 1);
   const shards = await Promise.all(manifest.flatMap((g) => g.paths).map((p) => source.read(dir + p)));
+  return tf.io.decodeWeights(tf.io.concatenateArrayBuffers(shards), manifest.flatMap((g) => g.weights));
+}
+
+async function loadLandmarkNet(libs: LandmarkLibs, source: WeightSource): Promise<LandmarkNet> {
   const net = new libs.FaceLandmark68Net();
-  net.loadFromWeightMap(tf.io.decodeWeights(tf.io.concatenateArrayBuffers(shards), manifest.flatMap((g) => g.weights)));
+  net.loadFromWeightMap(await readFaceApiWeights(source, FACE_LANDMARK_68));
   return net;
 }
 
