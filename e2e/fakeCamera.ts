@@ -1,8 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Locator, Page } from '@playwright/test';
+import { expect } from '@playwright/test';
 import sharp from 'sharp';
 import { CHROMIUM } from './chromium';
+import { storeField } from './store';
 
 /** Chromium's fake camera plays this file: a shared face image as a few YUV 4:2:0 frames. */
 const Y4M = join(tmpdir(), `transfer-studio-webcam-${process.pid}.y4m`);
@@ -43,3 +46,20 @@ export const CHROMIUM_WITH_FAKE_CAMERA = {
   ...CHROMIUM,
   args: [...CHROMIUM.args, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${Y4M}`],
 };
+
+const added = storeField<{ datasetAdded: string[][] }>();
+
+/**
+ * In the Data step's camera group `capture`: starts the camera, picks class `cls` and captures `frames` frames one
+ * at a time, each seen in the store before the next. The camera stays on.
+ */
+export async function captureFrames(page: Page, capture: Locator, cls: string, frames: number): Promise<void> {
+  await capture.getByRole('button', { name: 'Start camera' }).click();
+  await expect(capture.getByRole('button', { name: 'Stop camera' })).toBeVisible({ timeout: 30_000 });
+  await capture.getByRole('combobox', { name: 'Capture class' }).selectOption(cls);
+  const start = (await added(page, 'datasetAdded')).flat().length;
+  for (let n = 1; n <= frames; n++) {
+    await capture.getByRole('button', { name: 'Capture', exact: true }).click();
+    await expect.poll(async () => (await added(page, 'datasetAdded')).flat().length, { timeout: 30_000 }).toBe(start + n);
+  }
+}

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { unzipSync, zipSync } from 'fflate';
-import { CHROMIUM_WITH_FAKE_CAMERA, writeFakeCameraVideo } from './fakeCamera';
+import { captureFrames, CHROMIUM_WITH_FAKE_CAMERA, writeFakeCameraVideo } from './fakeCamera';
 import { failOnRequestsLeavingLocalhost } from './offline';
 import { storeField } from './store';
-import { dropZipFile, openStudio, settled } from './studio';
+import { dropZipFile, openStudio, settled, trainCount } from './studio';
 
 /**
  * Issue 16's acceptance, "the newcomer journey" (slow: `npm run test:slow`; the default recipe trains for minutes):
@@ -46,7 +46,6 @@ async function testFolderZip(): Promise<{ name: string; mimeType: string; buffer
 }
 
 /** The train split's count of `cls` in the histogram. */
-const trainCount = async (page: Page, cls: string) => Number(await page.getByTestId(`hist-train-${cls}`).locator('.histogram-count').textContent());
 
 test.beforeAll(writeFakeCameraVideo);
 test.use({ launchOptions: CHROMIUM_WITH_FAKE_CAMERA });
@@ -142,13 +141,7 @@ test('newcomer journey: cats-dogs.zip with the proposed settings to ≥ 0.9 on t
   await test.step('webcam: 5 camera frames added to cats, then a live prediction from the camera', async () => {
     const capture = page.getByRole('group', { name: 'Add images from the camera' });
     const before = await trainCount(page, 'cats');
-    await capture.getByRole('button', { name: 'Start camera' }).click();
-    await expect(capture.getByRole('button', { name: 'Stop camera' })).toBeVisible({ timeout: 30_000 });
-    await capture.getByRole('combobox', { name: 'Capture class' }).selectOption('cats');
-    for (let n = 1; n <= 5; n++) {
-      await capture.getByRole('button', { name: 'Capture', exact: true }).click();
-      await expect.poll(async () => (await field(page, 'datasetAdded')).flat().length, { timeout: 30_000 }).toBe(n);
-    }
+    await captureFrames(page, capture, 'cats', 5);
     await expect.poll(() => trainCount(page, 'cats')).toBe(before + 5);
     await capture.getByRole('button', { name: 'Stop camera' }).click();
 

@@ -41,3 +41,6 @@ export async function dropBytes(page: Page, target: Locator, name: string, bytes
 export async function dropZipFile(page: Page, path: string, name: string): Promise<void> {
   await dropBytes(page, page.getByTestId('drop-zone'), name, await readFile(path), 'application/zip');
 }
+
+/** The Data step's histogram: how many train images class `cls` has. */
+export const trainCount = async (page: Page, cls: string) => Number(await page.getByTestId(`hist-train-${cls}`).locator('.histogram-count').textContent());

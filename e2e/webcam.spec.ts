@@ -1,7 +1,8 @@
-import { expect, test, type Page } from '@playwright/test';
-import { CHROMIUM_WITH_FAKE_CAMERA, writeFakeCameraVideo } from './fakeCamera';
+import { expect, test } from '@playwright/test';
+import { captureFrames, CHROMIUM_WITH_FAKE_CAMERA, writeFakeCameraVideo } from './fakeCamera';
 import { failOnRequestsLeavingLocalhost } from './offline';
 import { storeField } from './store';
+import { trainCount } from './studio';
 
 test.beforeAll(writeFakeCameraVideo);
 test.use({ launchOptions: CHROMIUM_WITH_FAKE_CAMERA });
@@ -20,7 +21,6 @@ interface StoreView {
 const field = storeField<StoreView>();
 
 /** The train split's count of `cls` in the histogram. */
-const trainCount = async (page: Page, cls: string) => Number(await page.getByTestId(`hist-train-${cls}`).locator('.histogram-count').textContent());
 
 interface PlotDiv {
   data?: { x: unknown[] }[];
@@ -40,13 +40,7 @@ test('webcam: add camera frames to a class, train, live prediction and live land
   await test.step('add 5 frames to cats from the camera: the train count goes up by 5', async () => {
     const before = await trainCount(page, 'cats');
     const gridBefore = await page.getByTestId('grid-count').textContent();
-    await capture.getByRole('button', { name: 'Start camera' }).click();
-    await expect(capture.getByRole('button', { name: 'Stop camera' })).toBeVisible({ timeout: 30_000 });
-    await capture.getByRole('combobox', { name: 'Capture class' }).selectOption('cats');
-    for (let n = 1; n <= 5; n++) {
-      await capture.getByRole('button', { name: 'Capture', exact: true }).click();
-      await expect.poll(async () => (await field(page, 'datasetAdded')).flat().length, { timeout: 30_000 }).toBe(n);
-    }
+    await captureFrames(page, capture, 'cats', 5);
     await expect(capture.getByTestId('capture-count')).toHaveText('5 images added from the camera (training split).');
     await expect.poll(() => trainCount(page, 'cats')).toBe(before + 5);
     const paths = (await field(page, 'datasetAdded')).flat();
