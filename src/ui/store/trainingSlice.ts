@@ -324,7 +324,7 @@ export const createTrainingSlice: StateCreator<StudioState, [], [], TrainingSlic
       if (!run) return;
       // train.py's defaults are the run's own hyper-parameters, so the exported recipe is the one that trained here.
       const { optimizer, learningRate, batchSize, epochs, seed, featureCache, schedule, fineTune, augment } = run;
-      const recipe = JSON.parse(JSON.stringify({ optimizer, learningRate, batchSize, epochs, seed, featureCache, schedule, fineTune, augment })) as PytorchRecipe;
+      const recipe: PytorchRecipe = { optimizer, learningRate, batchSize, epochs, seed, featureCache, schedule, fineTune, augment };
       const folder = `${run.model.backbone}-${run.task}-pytorch`;
       const zip = await trainerWorker.call((api) => api.exportPytorch(folder, recipe));
       saveFile(zip, 'application/zip', `${folder}.zip`);
