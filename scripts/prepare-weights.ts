@@ -21,7 +21,7 @@ import { readGraphArtifacts } from '../src/cli/readGraphArtifacts';
 import { backboneSpec, buildModel, type BackboneName, type Preprocessing } from '../src/engine/models';
 import { mobilenetV3 } from '../src/engine/models/backbones/mobilenetV3';
 import { loadMobilenetV3Weights } from '../src/engine/models/weights/centernetWeights';
-import { loadFaceResnetWeights } from '../src/engine/models/weights/faceApiWeights';
+import { loadFaceApiNetWeights, loadFaceResnetWeights } from '../src/engine/models/weights/faceApiWeights';
 import type { WeightsFileEntry, WeightsManifest } from '../src/engine/models/weights/weightsManifest';
 
 /** Bump when what a recipe writes changes: every folder is then rewritten once. */
@@ -105,6 +105,32 @@ const RECIPES: Recipe[] = [
     },
   },
   {
+    kind: 'layers-model',
+    name: 'face_dense',
+    backbone: 'face_dense',
+    title: "face-api FaceLandmark68Net (68 2D points), rebuilt",
+    pkg: '@vladmandic/face-api',
+    origin: "face-api's 68-point face landmark net (112×112 face crops), with its own head (`fc`, 136 numbers)",
+    files: ['model/face_landmark_68_model-weights_manifest.json', 'model/face_landmark_68_model.bin'],
+    inputSize: backboneSpec('face_dense').inputSize,
+    preprocessing: backboneSpec('face_dense').preprocessing,
+    covers: 'trunk+original-head',
+    build: (pkg) => faceApiNet(pkg, 'face_dense', 'original', 'face_landmark_68_model'),
+  },
+  {
+    kind: 'layers-model',
+    name: 'face_xception',
+    backbone: 'face_xception',
+    title: "face-api AgeGenderNet's TinyXception trunk, rebuilt",
+    pkg: '@vladmandic/face-api',
+    origin: "the trunk of face-api's age and gender net (112×112 face crops; its age and gender layers are left out)",
+    files: ['model/age_gender_model-weights_manifest.json', 'model/age_gender_model.bin'],
+    inputSize: backboneSpec('face_xception').inputSize,
+    preprocessing: backboneSpec('face_xception').preprocessing,
+    covers: 'trunk',
+    build: (pkg) => faceApiNet(pkg, 'face_xception', 'trunk', 'age_gender_model'),
+  },
+  {
     kind: 'copy',
     format: 'face-api',
     name: 'face_landmark_68',
@@ -149,6 +175,22 @@ const RECIPES: Recipe[] = [
     preprocessing: { kind: 'mean-scale', mean: [0, 0, 0], scale: 255 },
   },
 ];
+
+/** One of face-api's 112 px nets rebuilt as `backbone` (with its own head, or the trunk alone) and loaded. */
+async function faceApiNet(pkg: PackageInfo, backbone: BackboneName, what: 'original' | 'trunk', file: string): Promise<tf.LayersModel> {
+  const dir = path.join(pkg.dir, 'model');
+  const manifest = JSON.parse(await readFile(path.join(dir, `${file}-weights_manifest.json`), 'utf8'));
+  const bin = await readFile(path.join(dir, `${file}.bin`));
+  const spec = backboneSpec(backbone);
+  let model: tf.LayersModel;
+  if (what === 'original') model = buildModel({ backbone, preset: 'original' });
+  else {
+    const input = tf.input({ shape: [null, null, 3], name: 'input' });
+    model = tf.model({ inputs: input, outputs: spec.buildTrunk(input).output, name: `${backbone}+trunk` });
+  }
+  loadFaceApiNetWeights(model, spec, manifest, bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) as ArrayBuffer);
+  return model;
+}
 
 export const PREPARED_NAMES = RECIPES.map((r) => r.name);
 

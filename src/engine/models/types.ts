@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 
 /** Every backbone the studio knows, by the name used in the UI, the CLI, configs and tests. */
-export const BACKBONE_NAMES = ['vgg16', 'resnet18', 'resnet34', 'mobilenet_v3', 'face_resnet'] as const;
+export const BACKBONE_NAMES = ['vgg16', 'resnet18', 'resnet34', 'mobilenet_v3', 'face_resnet', 'face_dense', 'face_xception'] as const;
 export type BackboneName = (typeof BACKBONE_NAMES)[number];
 
 /** How raw RGB pixels (0..255, NHWC) are turned into what the backbone was pretrained on. */

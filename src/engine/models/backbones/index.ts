@@ -3,6 +3,8 @@ import { vgg16 } from './vgg16';
 import { resnet18, resnet34 } from './resnet';
 import { mobilenetV3 } from './mobilenetV3';
 import { faceResnet } from './faceResnet';
+import { faceDense } from './faceDense';
+import { faceXception } from './faceXception';
 
 /** The zoo, one entry per backbone name, in the order the UI offers them. */
 export const BACKBONES: Record<BackboneName, BackboneSpec> = {
@@ -11,6 +13,8 @@ export const BACKBONES: Record<BackboneName, BackboneSpec> = {
   resnet18,
   resnet34,
   face_resnet: faceResnet,
+  face_dense: faceDense,
+  face_xception: faceXception,
 };
 
 export function backboneSpec(name: BackboneName): BackboneSpec {

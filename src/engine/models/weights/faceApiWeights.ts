@@ -112,3 +112,82 @@ export function loadFaceResnetWeights(model: tf.LayersModel, manifest: tf.io.Wei
     for (const tensors of weights.values()) tf.dispose(tensors);
   }
 }
+
+/**
+ * Where a weight of face-api's 112 px nets (FaceLandmark68Net, AgeGenderNet) goes in the rebuild (faceDense,
+ * faceXception): `dense1/conv2/depthwise_filter` → [`dense1.conv2.depthwise`, 0], its `bias` → the pointwise
+ * conv's bias, a plain conv's `filters`/`bias` → its kernel and bias, `fc/weights`/`fc/bias` → the Dense layer.
+ */
+function netSlotOf(weightName: string, layerNames: Set<string>): { layer: string; slot: number } | null {
+  const parts = weightName.split('/');
+  const role = parts.pop();
+  const path = parts.join('.');
+  switch (role) {
+    case 'filters':
+    case 'weights':
+      return { layer: path, slot: 0 };
+    case 'depthwise_filter':
+      return { layer: `${path}.depthwise`, slot: 0 };
+    case 'pointwise_filter':
+      return { layer: `${path}.pointwise`, slot: 0 };
+    case 'bias':
+      return { layer: layerNames.has(`${path}.pointwise`) ? `${path}.pointwise` : path, slot: 1 };
+    default:
+      return null;
+  }
+}
+
+/**
+ * Sets every weighted layer of a face_dense / face_xception `model` outside the preset's pooling and head from
+ * face-api's weights (its manifest and the shards' bytes, concatenated), matched by name; the net's own head
+ * (`fc…`) only where the model has those layers. Checks everything (each trunk layer found, shapes equal,
+ * no weight doubled) before setting anything and throws naming each problem. Leaves no tensors behind.
+ */
+export function loadFaceApiNetWeights(
+  model: tf.LayersModel,
+  spec: { name: string; poolModule: string; headModule: string },
+  manifest: tf.io.WeightsManifestConfig,
+  data: ArrayBuffer,
+): void {
+  const specs = manifest.flatMap((group) => group.weights);
+  const decoded = tf.io.decodeWeights(data, specs);
+  try {
+    const layerNames = new Set(model.layers.map((l) => l.name));
+    const slots = new Map<string, (tf.Tensor | undefined)[]>();
+    const problems: string[] = [];
+    for (const s of specs) {
+      const target = netSlotOf(s.name, layerNames);
+      if (!target) {
+        problems.push(`'${s.name}' is not a face-api weight name`);
+        continue;
+      }
+      if (!layerNames.has(target.layer)) {
+        if (!isWithin(target.layer, 'fc')) problems.push(`face-api's '${s.name}' matches no layer of the model`);
+        continue;
+      }
+      const held = slots.get(target.layer) ?? [];
+      if (held[target.slot]) problems.push(`'${s.name}' appears twice`);
+      held[target.slot] = decoded[s.name];
+      slots.set(target.layer, held);
+    }
+    const newHead = (name: string) => isWithin(name, spec.poolModule) || isWithin(name, spec.headModule);
+    const plan: [tf.layers.Layer, tf.Tensor[]][] = [];
+    for (const layer of model.layers) {
+      if (layer.weights.length === 0 || newHead(layer.name)) continue;
+      const source = slots.get(layer.name);
+      if (!source || source.length !== layer.weights.length || source.some((t) => !t)) {
+        problems.push(`layer '${layer.name}' (${layer.getClassName()}) needs ${layer.weights.length} weights, face-api gives ${source?.filter(Boolean).length ?? 0}`);
+        continue;
+      }
+      const mismatches = layer.weights.flatMap((w, i) =>
+        tf.util.arraysEqual(w.shape as number[], source[i]!.shape) ? [] : [`layer '${layer.name}': ${w.originalName} is [${w.shape}], face-api's is [${source[i]!.shape}]`],
+      );
+      if (mismatches.length > 0) problems.push(...mismatches);
+      else plan.push([layer, source as tf.Tensor[]]);
+    }
+    if (problems.length > 0) throw new Error(`${spec.name} weights could not be loaded: ${problems.join('; ')}`);
+    for (const [layer, source] of plan) layer.setWeights(source);
+  } finally {
+    tf.dispose(Object.values(decoded));
+  }
+}

@@ -47,7 +47,7 @@ export interface WeightsManifest {
 }
 
 /** Backbones with weights bundled in `public/weights/<backbone>/` (prepared at install). */
-export const BUNDLED_BACKBONES: readonly BackboneName[] = ['mobilenet_v3', 'face_resnet'];
+export const BUNDLED_BACKBONES: readonly BackboneName[] = ['mobilenet_v3', 'face_resnet', 'face_dense', 'face_xception'];
 
 export function hasBundledWeights(backbone: BackboneName): boolean {
   return BUNDLED_BACKBONES.includes(backbone);
