@@ -48,10 +48,13 @@ describe('face-api nets as backbones', () => {
     image = await faceImage();
   });
   type FaceApiInput = Parameters<typeof faceapi.toNetInput>[0];
+  /** face-api's typings are of its own copy of tfjs-core's declarations; the tensors are ours (checked above). */
+  type FaceApiWeights = Parameters<InstanceType<typeof faceapi.FaceLandmark68Net>['loadFromWeightMap']>[0];
+  const weightMap = async (manifestPath: string) => (await readFaceApiWeights(fileWeightSource(), manifestPath)) as unknown as FaceApiWeights;
 
   it("face_dense + its original head gives face-api's FaceLandmark68Net's 136 numbers", async () => {
     const net = new faceapi.FaceLandmark68Net();
-    net.loadFromWeightMap(await readFaceApiWeights(fileWeightSource(), 'face_landmark_68/face_landmark_68_model-weights_manifest.json'));
+    net.loadFromWeightMap(await weightMap('face_landmark_68/face_landmark_68_model-weights_manifest.json'));
     const reference = net.runNet(await faceapi.toNetInput(image as unknown as FaceApiInput)) as unknown as tf.Tensor;
 
     const model = buildModel({ backbone: 'face_dense', preset: 'original' });
@@ -74,7 +77,7 @@ describe('face-api nets as backbones', () => {
 
   it("face_xception's trunk gives AgeGenderNet's own TinyXception features", async () => {
     const net = new faceapi.AgeGenderNet();
-    net.loadFromWeightMap(await readFaceApiWeights(fileWeightSource(), 'age_gender/age_gender_model-weights_manifest.json'));
+    net.loadFromWeightMap(await weightMap('age_gender/age_gender_model-weights_manifest.json'));
     const netInput = await faceapi.toNetInput(image as unknown as FaceApiInput);
     const reference = net.faceFeatureExtractor.forwardInput(netInput) as unknown as tf.Tensor;
 
