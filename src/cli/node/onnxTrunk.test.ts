@@ -7,7 +7,7 @@ import { useBackend } from './nodeBackends';
 import { onnxTrunkRunner } from './onnxTrunk';
 
 /** Small sizes each trunk takes (mobilenet_v3's adaptive pool and face_resnet's smallest input as in toOnnx.test). */
-const SIZE: Record<BackboneName, number> = { vgg16: 48, resnet18: 48, resnet34: 48, mobilenet_v3: 96, face_resnet: 112 };
+const SIZE: Record<BackboneName, number> = { vgg16: 48, resnet18: 48, resnet34: 48, mobilenet_v3: 96, face_resnet: 112, face_dense: 64, face_xception: 64 };
 
 /** Every cached feature of `a` and `b`, item by item: the largest difference relative to the largest magnitude. */
 async function relativeDifference(a: FeatureCache, b: FeatureCache, paths: string[]): Promise<number> {

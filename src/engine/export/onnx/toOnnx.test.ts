@@ -11,7 +11,7 @@ import { ONNX_OPSET, toOnnx } from './toOnnx';
 /**
  * `npm test`: every layer kind of the zoo and every head — all presets on resnet18, mobilenet_v3 and face_resnet;
  * vgg16 (whose own head is 120 M parameters of Dense, a 0.5 GB file) and resnet34 add no layer kind beyond their
- * trunks. `npm run test:slow` (SLOW=1): every backbone × preset, at a second input size too.
+ * trunks; face_dense and face_xception their trunks (separable convs, a 'same' max pool) and face_dense's own head. `npm run test:slow` (SLOW=1): every backbone × preset, at a second input size too.
  */
 const CI_PRESETS: Record<BackboneName, PresetName[]> = {
   vgg16: ['binary', 'keypoints'],
@@ -19,9 +19,15 @@ const CI_PRESETS: Record<BackboneName, PresetName[]> = {
   resnet34: ['binary'],
   mobilenet_v3: ['binary', 'multiclass', 'keypoints', 'age-gender'],
   face_resnet: ['original', 'binary', 'multiclass', 'keypoints', 'age-gender'],
+  face_dense: ['original', 'keypoints'],
+  face_xception: ['age-gender'],
 };
-/** Sizes where adaptive pooling needs its bins (vgg16: 2×2 → 7×7; mobilenet_v3 at 96: 3×3), and face_resnet's smallest. */
-const SIZE: Record<BackboneName, number> = { vgg16: 64, resnet18: 64, resnet34: 64, mobilenet_v3: 96, face_resnet: 112 };
+/**
+ * Sizes where adaptive pooling needs its bins (vgg16: 2×2 → 7×7; mobilenet_v3 at 96: 3×3), and face_resnet's
+ * smallest. The face-api nets at their own 112²: every stride-2 TF 'same' conv and max pool there pads one side
+ * only (even sides), as ONNX's SAME_UPPER must match.
+ */
+const SIZE: Record<BackboneName, number> = { vgg16: 64, resnet18: 64, resnet34: 64, mobilenet_v3: 96, face_resnet: 112, face_dense: 112, face_xception: 112 };
 const PRESETS = (backbone: BackboneName): PresetName[] => (process.env.SLOW ? presetsFor(backboneSpec(backbone)) : CI_PRESETS[backbone]);
 /** A second size whose maps do not divide like the first's (odd sides after the strides). */
 const SIZES = (backbone: BackboneName): number[] => (process.env.SLOW ? [SIZE[backbone], SIZE[backbone] + 36] : [SIZE[backbone]]);
