@@ -16,6 +16,8 @@ export const LAST_BLOCK: Record<BackboneName, string> = {
   resnet34: 'layer4.2',
   mobilenet_v3: 'expanded_conv_14',
   face_resnet: 'conv256_down_out',
+  face_dense: 'dense3',
+  face_xception: 'exit_flow',
 };
 
 /** A deterministic batch of image-like pixels (0..255: a ramp plus seeded noise), shaped [n, size, size, 3]. */

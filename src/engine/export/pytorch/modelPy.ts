@@ -4,7 +4,8 @@ export const MODEL_PY = String.raw`
 """The studio's network as a torch.nn.Module whose state-dict keys are the studio's module paths.
 
 vgg16, resnet18 and resnet34 are torchvision's own modules. mobilenet_v3 (the CenterNet MobileNetV3-Large x0.75
-trunk) and face_resnet (face-api's dlib ResNet) are written out here. studio.json, beside this file, says which
+trunk), face_resnet (face-api's dlib ResNet), face_dense (face-api's FaceLandmark68Net) and face_xception (face-api
+AgeGenderNet's TinyXception) are written out here. studio.json, beside this file, says which
 backbone, head and input size the folder holds. The network takes NCHW float32 already preprocessed ("preprocess").
 """
 import json
@@ -38,19 +39,24 @@ def hard_sigmoid(x):
     return F.relu6(x + 3) * ONE_SIXTH
 
 
+def same_pads(x, kernel, stride):
+    """F.pad's (left, right, top, bottom) for TF's 'same': the odd row / column goes at the bottom / right."""
+    pads = []
+    for size, k, s in ((x.shape[-1], kernel[1], stride[1]), (x.shape[-2], kernel[0], stride[0])):
+        total = max((-(-size // s) - 1) * s + k - size, 0)
+        pads += [total // 2, total - total // 2]
+    return pads
+
+
 class SameConv2d(nn.Conv2d):
     """Conv2d with TF's 'same' padding (asymmetric under stride 2) and the activation TF fuses into it."""
 
-    def __init__(self, cin, cout, kernel=1, stride=1, groups=1, act=None):
-        super().__init__(cin, cout, kernel, stride=stride, groups=groups, bias=True)
+    def __init__(self, cin, cout, kernel=1, stride=1, groups=1, act=None, bias=True):
+        super().__init__(cin, cout, kernel, stride=stride, groups=groups, bias=bias)
         self.act = act
 
     def forward(self, x):
-        pads = []
-        for size, k, s in ((x.shape[-1], self.kernel_size[1], self.stride[1]), (x.shape[-2], self.kernel_size[0], self.stride[0])):
-            total = max((-(-size // s) - 1) * s + k - size, 0)
-            pads += [total // 2, total - total // 2]
-        x = super().forward(F.pad(x, pads))
+        x = super().forward(F.pad(x, same_pads(x, self.kernel_size, self.stride)))
         if self.act == "relu":
             return F.relu(x)
         if self.act == "hard_swish":
@@ -181,6 +187,100 @@ def face_resnet_trunk():
     return m, 256
 
 
+# --- face_dense and face_xception: face-api's FaceLandmark68Net and AgeGenderNet's TinyXception ---------------
+#
+# Module paths are face-api's weight names ("dense2/conv1/pointwise_filter" is dense2.conv1.pointwise.weight);
+# every conv and max pool pads as TF's 'same'.
+
+class SeparableConv(nn.Module):
+    """face-api's depthwise-separable conv: a 3x3 depthwise conv (no bias), then a 1x1 pointwise conv with bias."""
+
+    def __init__(self, cin, cout, stride=1, act=None):
+        super().__init__()
+        self.depthwise = SameConv2d(cin, cin, 3, stride, groups=cin, bias=False)
+        self.pointwise = SameConv2d(cin, cout, act=act)
+
+    def forward(self, x):
+        return self.pointwise(self.depthwise(x))
+
+
+class SameMaxPool2d(nn.Module):
+    """TF's 'same' max pool: the padding (bottom / right under stride 2) is -inf, so it never wins."""
+
+    def __init__(self, kernel, stride):
+        super().__init__()
+        self.kernel, self.stride = (kernel, kernel), (stride, stride)
+
+    def forward(self, x):
+        return F.max_pool2d(F.pad(x, same_pads(x, self.kernel, self.stride), value=float("-inf")), self.kernel, self.stride)
+
+
+class DenseBlock4(nn.Module):
+    """conv0 (stride 2; a plain conv in the first block) -> ReLU, then conv1..conv3 each fed the ReLU of the sum of
+    every earlier output of the block; the block gives the ReLU of the sum of all four."""
+
+    def __init__(self, cin, cout, first):
+        super().__init__()
+        self.conv0 = SameConv2d(cin, cout, 3, 2) if first else SeparableConv(cin, cout, 2)
+        self.conv1 = SeparableConv(cout, cout)
+        self.conv2 = SeparableConv(cout, cout)
+        self.conv3 = SeparableConv(cout, cout)
+
+    def forward(self, x):
+        outs = [F.relu(self.conv0(x))]
+        outs.append(self.conv1(outs[0]))
+        for conv in (self.conv2, self.conv3):
+            outs.append(conv(F.relu(sum(outs))))
+        return F.relu(sum(outs))
+
+
+def face_dense_trunk():
+    return OrderedDict(dense0=DenseBlock4(3, 32, True), dense1=DenseBlock4(32, 64, False), dense2=DenseBlock4(64, 128, False),
+                       dense3=DenseBlock4(128, 256, False)), 256
+
+
+class ReductionBlock(nn.Module):
+    """(ReLU) -> separable_conv0 -> ReLU -> separable_conv1 -> 3x3 max pool, stride 2; plus a stride-2 1x1
+    expansion_conv of the block's input."""
+
+    def __init__(self, cin, cout, activate_input):
+        super().__init__()
+        self.activate_input = activate_input
+        self.separable_conv0 = SeparableConv(cin, cout)
+        self.separable_conv1 = SeparableConv(cout, cout)
+        self.pool = SameMaxPool2d(3, 2)
+        self.expansion_conv = SameConv2d(cin, cout, 1, 2)
+
+    def forward(self, x):
+        y = F.relu(x) if self.activate_input else x
+        y = self.pool(self.separable_conv1(F.relu(self.separable_conv0(y))))
+        return y + self.expansion_conv(x)
+
+
+class MainBlock(nn.Module):
+    """Three ReLU -> separable conv steps, plus the block's input."""
+
+    def __init__(self, channels):
+        super().__init__()
+        self.separable_conv0 = SeparableConv(channels, channels)
+        self.separable_conv1 = SeparableConv(channels, channels)
+        self.separable_conv2 = SeparableConv(channels, channels)
+
+    def forward(self, x):
+        y = x
+        for conv in (self.separable_conv0, self.separable_conv1, self.separable_conv2):
+            y = conv(F.relu(y))
+        return y + x
+
+
+def face_xception_trunk():
+    entry = nn.Sequential(OrderedDict(conv_in=SameConv2d(3, 32, 3, 2, act="relu"), reduction_block_0=ReductionBlock(32, 64, False),
+                                      reduction_block_1=ReductionBlock(64, 128, True)))
+    middle = nn.Sequential(OrderedDict(main_block_0=MainBlock(128), main_block_1=MainBlock(128)))
+    exit_ = nn.Sequential(OrderedDict(reduction_block=ReductionBlock(128, 256, True), separable_conv=SeparableConv(256, 512, act="relu")))
+    return OrderedDict(entry_flow=entry, middle_flow=middle, exit_flow=exit_), 512
+
+
 # --- torchvision -------------------------------------------------------------------------------------------------
 
 def torchvision_trunk(name):
@@ -199,10 +299,13 @@ TRUNKS = {
     "resnet34": lambda: torchvision_trunk("resnet34"),
     "mobilenet_v3": mobilenet_v3_trunk,
     "face_resnet": face_resnet_trunk,
+    "face_dense": face_dense_trunk,
+    "face_xception": face_xception_trunk,
 }
 
 # Module paths of the head: the pooling goes under POOL, the head under HEAD (as the studio's backbone specs say).
-HEAD_MODULE = {"vgg16": "classifier", "resnet18": "fc", "resnet34": "fc", "mobilenet_v3": "classifier", "face_resnet": "classifier"}
+HEAD_MODULE = {"vgg16": "classifier", "resnet18": "fc", "resnet34": "fc", "mobilenet_v3": "classifier", "face_resnet": "classifier",
+               "face_dense": "classifier", "face_xception": "classifier"}
 # The CenterNet trunk ends without normalization: its features are scaled before a preset head (avgpool__scale).
 FEATURE_SCALE = {"mobilenet_v3": 1 / 32}
 # Where the keypoints head also reads the trunk (a skip connection), per backbone.
@@ -285,6 +388,8 @@ def original_head(backbone):
         return nn.AdaptiveAvgPool2d(1), nn.Linear(512, 1000), True
     if backbone == "face_resnet":
         return GlobalMean(), nn.Linear(256, 128, bias=False), False
+    if backbone == "face_dense":  # face-api's 7x7 average pool (a global mean at 112^2), then fc: 68 (x, y) in 0..1
+        return GlobalMean(), nn.Linear(256, 136), False
     raise ValueError(f"{backbone} has no original head; pick one of the book's presets")
 
 
@@ -307,7 +412,7 @@ class StudioNet(nn.Module):
         self.flatten_nchw = False
         if preset == "original":
             pool, head, self.flatten_nchw = original_head(backbone)
-            if backbone in ("resnet18", "resnet34", "face_resnet"):
+            if backbone in ("resnet18", "resnet34", "face_resnet", "face_dense"):
                 head_name = self.head_name = "fc"
         elif preset in ("binary", "multiclass"):
             if preset == "multiclass" and not (isinstance(num_classes, int) and num_classes >= 2):

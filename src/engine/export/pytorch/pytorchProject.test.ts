@@ -13,11 +13,12 @@ import { loadPytorchProject, pytorchProject, PYTORCH_FILES } from '.';
 const TOLERANCE = 1e-4;
 
 /** Small inputs, some not a power of two, so that TF's asymmetric 'same' padding and face-api's odd sides are exercised. */
-const SIZE: Record<BackboneName, number> = { vgg16: 32, resnet18: 36, resnet34: 32, mobilenet_v3: 40, face_resnet: 107 };
+const SIZE: Record<BackboneName, number> = { vgg16: 32, resnet18: 36, resnet34: 32, mobilenet_v3: 40, face_resnet: 107, face_dense: 45, face_xception: 45 };
 
 /**
- * Without SLOW=1: every head on the two trunks written out in model.py, one head on each torchvision trunk (their
- * heads are the same modules); building a torchvision trunk in tfjs takes ~3 s, VGG16's original head ~40 s.
+ * Without SLOW=1: every head on mobilenet_v3 and face_resnet, face_dense's own head and one book head on each other
+ * trunk (the book's heads are the same modules on every trunk); building a torchvision trunk in tfjs takes ~3 s,
+ * VGG16's original head ~40 s.
  */
 const QUICK: Record<BackboneName, PresetName[]> = {
   mobilenet_v3: ['binary', 'multiclass', 'keypoints', 'age-gender'],
@@ -25,6 +26,8 @@ const QUICK: Record<BackboneName, PresetName[]> = {
   resnet18: ['original'],
   resnet34: ['keypoints'],
   vgg16: ['age-gender'],
+  face_dense: ['original', 'keypoints'],
+  face_xception: ['age-gender'],
 };
 
 /**
