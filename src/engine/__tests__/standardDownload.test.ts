@@ -44,6 +44,8 @@ function infoFor(config: ModelConfig): SaveModelInfo {
     case 'age-gender':
       return { model: config, task: 'age-gender', ctx: { lossWeights: { age: 1, gender: 1 } } };
     case 'original': {
+      // face-api's FaceLandmark68Net: its own head gives the 68 points.
+      if (config.backbone === 'face_dense') return { model: config, task: 'keypoints', ctx: { points: 68 } };
       const width = config.backbone === 'face_resnet' ? 128 : 1000;
       return { model: config, task: 'classification', ctx: { classes: Array.from({ length: width }, (_, i) => `c${i}`) } };
     }
@@ -52,9 +54,15 @@ function infoFor(config: ModelConfig): SaveModelInfo {
 
 /**
  * Every custom layer and every head: all presets on resnet18, mobilenet_v3 and face_resnet; vgg16 (whose own head
- * is a 0.5 GB weights.bin) and resnet34 add no layer kind, so they run two presets and one.
+ * is a 0.5 GB weights.bin) and resnet34 add no layer kind, so they run two presets and one; face_dense and
+ * face_xception add their trunks' layers only (depthwise convs, a 'same' max pool), and face_dense its own head.
  */
-const FEWER: Partial<Record<(typeof BACKBONE_NAMES)[number], string[]>> = { vgg16: ['binary', 'keypoints'], resnet34: ['binary'] };
+const FEWER: Partial<Record<(typeof BACKBONE_NAMES)[number], string[]>> = {
+  vgg16: ['binary', 'keypoints'],
+  resnet34: ['binary'],
+  face_dense: ['original', 'binary'],
+  face_xception: ['binary'],
+};
 const CASES: ModelConfig[] = BACKBONE_NAMES.flatMap((backbone) =>
   presetsFor(backboneSpec(backbone)).filter((preset) => FEWER[backbone]?.includes(preset) ?? true).map((preset) => ({
     backbone,

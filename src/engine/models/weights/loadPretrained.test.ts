@@ -117,7 +117,7 @@ describe('loadPretrained', () => {
   it('finds every prepared folder up to date on a second run, each manifest naming package, version and licence', async () => {
     const results = await prepareWeights();
     expect(results.map((r) => [r.name, r.status])).toEqual(
-      ['mobilenet_v3', 'face_resnet', 'face_landmark_68', 'age_gender', 'blazeface', 'facemesh'].map((n) => [n, expect.any(String)]),
+      ['mobilenet_v3', 'face_resnet', 'face_dense', 'face_xception', 'face_landmark_68', 'age_gender', 'blazeface', 'facemesh'].map((n) => [n, expect.any(String)]),
     );
     expect((await prepareWeights()).every((r) => r.status === 'up to date')).toBe(true);
     for (const r of results) {
