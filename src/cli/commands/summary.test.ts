@@ -1,8 +1,19 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { BACKBONE_NAMES } from '../../engine/models/types';
 
 const BIN = path.resolve(__dirname, '../../../bin/transfer-studio.mjs');
+
+/** Floats in a face-api net's weights manifest (node_modules/@vladmandic/face-api/model), but for those under `skip/`. */
+function faceApiFloats(net: string, skip?: string): number {
+  const manifest = JSON.parse(readFileSync(path.resolve(__dirname, `../../../node_modules/@vladmandic/face-api/model/${net}-weights_manifest.json`), 'utf8')) as {
+    weights: { name: string; shape: number[] }[];
+  }[];
+  const weights = manifest.flatMap((group) => group.weights).filter((w) => !skip || !w.name.startsWith(`${skip}/`));
+  return weights.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1), 0);
+}
 
 /** Runs the real CLI entry (`npx transfer-studio …` resolves to the same file) and parses its JSON. */
 function summaryJson(...args: string[]) {
@@ -33,6 +44,14 @@ describe('transfer-studio summary', () => {
     expect(s.trainable).toBe(total);
   });
 
+  it("counts face-api's own weights: FaceLandmark68Net as face_dense + original, AgeGenderNet's TinyXception as face_xception's trunk", () => {
+    const dense = summaryJson('--backbone', 'face_dense', '--preset', 'original');
+    expect([dense.total, dense.trainable]).toEqual([faceApiFloats('face_landmark_68_model'), dense.total]);
+    const xception = summaryJson('--backbone', 'face_xception', '--preset', 'binary');
+    expect(xception.nonTrainable).toBe(faceApiFloats('age_gender_model', 'fc'));
+    expect(xception.modules.map((m) => m.path).filter((p) => !p.includes('.'))).toEqual(['entry_flow', 'middle_flow', 'exit_flow', 'avgpool', 'classifier']);
+  });
+
   it('applies --unfreeze after --freeze, in command-line order', () => {
     const s = summaryJson('--backbone', 'vgg16', '--preset', 'binary', '--freeze', 'features', '--unfreeze', 'features.28');
     expect(s.trainable).toBe(65_793 + 2_359_808);
@@ -40,7 +59,7 @@ describe('transfer-studio summary', () => {
   });
 
   it('prints the keypoints and age-gender heads on every backbone', () => {
-    for (const backbone of ['vgg16', 'resnet18', 'resnet34', 'mobilenet_v3', 'face_resnet']) {
+    for (const backbone of BACKBONE_NAMES) {
       for (const preset of ['keypoints', 'age-gender']) {
         const s = summaryJson('--backbone', backbone, '--preset', preset, '--weights', 'random');
         const head = s.modules.filter((m) => m.path === 'avgpool' || m.path === 'classifier' || m.path === 'fc');
