@@ -100,11 +100,38 @@ const FINE_SEARCHES: Record<TaskName, TaskSearch> = {
   },
 };
 
+/**
+ * `--faces`: the face tasks on face-api's own nets as trunks (face_dense: the 68-point landmark net, face_xception:
+ * the age and gender net's trunk), from their 112² input, frozen first and then fine_tuned. Same val-only rules.
+ */
+const FACE_SEARCHES: Partial<Record<TaskName, TaskSearch>> = {
+  keypoints: {
+    ...SEARCHES.keypoints,
+    base: { backbone: 'face_dense', inputSize: 112, learningRate: 1e-3, batchSize: 4, epochs: 5 },
+    stages: [
+      [FT('dense0', 8), {}, FT('dense2', 8)],
+      [{ inputSize: 160 }, { learningRate: 3e-4 }, { augment: {} }],
+      // Toward issue 13's 6 minutes per run (160² with the whole trunk unfrozen ran ~10): a frozen dense0, batch 8, 6 epochs.
+      [FT('dense1', 8), { batchSize: 8 }, FT('dense0', 6)],
+    ],
+  },
+  'age-gender': {
+    ...SEARCHES['age-gender'],
+    base: { backbone: 'face_xception', inputSize: 112, learningRate: 3e-4, batchSize: 4, epochs: 5, lossWeights: { age: 5, gender: 1 } },
+    stages: [
+      [{}, FT('exit_flow', 8), FT('entry_flow', 8), { backbone: 'face_dense' }],
+      [{ learningRate: 1e-3 }, { inputSize: 150 }, { augment: {} }],
+    ],
+  },
+};
+
 const DATASETS = fileURLToPath(new URL('../../shared/datasets/', import.meta.url));
 
 interface Row {
   task: TaskName;
   stage: number;
+  /** The task's default when empty. */
+  backbone: string;
   size: number;
   lr: number;
   batch: number;
@@ -124,7 +151,7 @@ interface Candidate extends Scored {
 
 /** Whether two candidates' tuned fields are the same (a stage's change can land on one already run). */
 function sameChoices(a: TrainingChoices, b: TrainingChoices): boolean {
-  const fields = (c: TrainingChoices) => [c.inputSize, c.learningRate, c.batchSize, c.epochs, c.lossWeights?.age, c.lossWeights?.gender, JSON.stringify(c.fineTune), JSON.stringify(c.augment)];
+  const fields = (c: TrainingChoices) => [c.backbone, c.inputSize, c.learningRate, c.batchSize, c.epochs, c.lossWeights?.age, c.lossWeights?.gender, JSON.stringify(c.fineTune), JSON.stringify(c.augment)];
   const fa = fields(a);
   return fields(b).every((v, i) => v === fa[i]);
 }
@@ -144,11 +171,11 @@ function rowOf(task: TaskName, stage: number, c: TrainingChoices): Row {
     c.fineTune && `fine_tune ${c.fineTune.freezeEpochs} + from ${c.fineTune.unfreezeFrom ?? 'the first layer'}`,
     c.augment && 'augment',
   ].filter(Boolean).join(', ');
-  return { task, stage, size: c.inputSize!, lr: c.learningRate!, batch: c.batchSize!, 'loss weights': weights, schedule, val: '', 'best epoch': 0, seconds: 0, note: '' };
+  return { task, stage, backbone: c.backbone ?? '', size: c.inputSize!, lr: c.learningRate!, batch: c.batchSize!, 'loss weights': weights, schedule, val: '', 'best epoch': 0, seconds: 0, note: '' };
 }
 
 function printRow(r: Row): void {
-  const choice = `${r.task} s${r.stage} @${r.size}² lr ${r.lr} batch ${r.batch}${r['loss weights'] ? ` w ${r['loss weights']}` : ''} ${r.schedule}`;
+  const choice = `${r.task} s${r.stage} ${r.backbone} @${r.size}² lr ${r.lr} batch ${r.batch}${r['loss weights'] ? ` w ${r['loss weights']}` : ''} ${r.schedule}`;
   console.log(`${choice.padEnd(58)} | val ${r.val.padEnd(50)} | epoch ${r['best epoch']} | ${r.seconds.toFixed(1).padStart(6)} s | ${r.note}`);
 }
 
@@ -201,9 +228,14 @@ async function tune(task: TaskName, search: TaskSearch): Promise<{ rows: Row[]; 
     const rows: Row[] = [];
     const runs: Candidate[] = [];
     let best: Candidate | undefined;
+    // TUNE_FROM=<stage>,<json choices>: start at that stage from the given best (a stopped search resumed).
+    const resume = process.env.TUNE_FROM?.match(/^(\d+),(.*)$/);
     for (const [s, stage] of search.stages.entries()) {
-      const from = best?.choices ?? search.base;
-      for (const change of stage) {
+      if (resume && s + 1 < Number(resume[1])) continue;
+      const from = best?.choices ?? (resume ? { ...search.base, ...JSON.parse(resume[2]) } : search.base);
+      for (const [i, change] of stage.entries()) {
+        // TUNE_PICK=0,2: only those candidates of each stage (to split a stage over processes).
+        if (process.env.TUNE_PICK && !process.env.TUNE_PICK.split(',').includes(String(i))) continue;
         const choices = withChange(from, change);
         if (runs.some((r) => sameChoices(r.choices, choices))) continue;
         const row = rowOf(task, s + 1, choices);
@@ -232,7 +264,8 @@ async function tune(task: TaskName, search: TaskSearch): Promise<{ rows: Row[]; 
 }
 
 const fine = process.argv.includes('--fine');
-const asked = process.argv.slice(2).filter((a) => a !== '--fine');
+const faces = process.argv.includes('--faces');
+const asked = process.argv.slice(2).filter((a) => a !== '--fine' && a !== '--faces');
 const unknown = asked.filter((t) => !(TASK_NAMES as readonly string[]).includes(t));
 if (unknown.length > 0) throw new Error(`unknown task ${unknown.join(', ')}; tasks: ${TASK_NAMES.join(', ')}`);
 const tasks = asked.length > 0 ? (asked as TaskName[]) : [...TASK_NAMES];
@@ -242,7 +275,8 @@ const start = performance.now();
 const all: Row[] = [];
 const winners: Row[] = [];
 for (const task of tasks) {
-  const search = (fine ? FINE_SEARCHES : SEARCHES)[task];
+  const search = faces ? FACE_SEARCHES[task] : (fine ? FINE_SEARCHES : SEARCHES)[task];
+  if (!search) throw new Error(`--faces searches keypoints and age-gender only, not ${task}`);
   const { rows, best } = await tune(task, search);
   all.push(...rows);
   winners.push({ ...best.row, note: search.rule });

@@ -61,7 +61,7 @@ const OPTIONS = {
   weights: COMMON_OPTIONS.weights,
   schedule: { type: 'string', choices: SCHEDULE_NAMES, help: 'learning rate over each phase: one-cycle (fastai) or cosine with warm-up', defaultText: 'constant' },
   'fine-tune': { type: 'boolean', default: false, help: "fastai's fine_tune: the head on the frozen trunk, then the trunk unfrozen at rates lr/100 … lr (--epochs counts both phases)" },
-  'no-fine-tune': { type: 'boolean', default: false, help: 'train the head alone on the frozen trunk, even where the proposed recipe fine-tunes (classification on mobilenet_v3, age-gender on face_resnet)' },
+  'no-fine-tune': { type: 'boolean', default: false, help: 'train the head alone on the frozen trunk, even where the proposed recipe fine-tunes (classification on mobilenet_v3, keypoints on face_dense)' },
   'freeze-epochs': { type: 'string', value: 'N', help: 'with --fine-tune: epochs of the head-only phase', defaultText: String(FINE_TUNE_DEFAULTS.freezeEpochs) },
   'unfreeze-from': { type: 'string', value: 'PATH', help: 'with --fine-tune: unfreeze the trunk from this module on (layer4, expanded_conv_12)', defaultText: 'the whole trunk' },
   'train-bn': { type: 'boolean', default: false, help: "with --fine-tune: the trunk's BatchNorm layers train in phase 2 (else they keep their statistics)" },

@@ -21,8 +21,9 @@ function describeRun(title: string, o: DefaultRun): string {
 /**
  * The default recipes (engine `RECIPES`, chosen on the val splits by `bench/tune.ts`: docs/TUNING.md), trained for real on wasm in
  * Node from the shared zips exactly as `train --data ZIP` runs them. Keypoints' recipe keeps the pretrained trunk
- * frozen (the feature cache runs it once per image, 5 epochs train the head): it runs in `npm test`. Cats-dogs' and
- * age-gender's fine_tune the trunk's last blocks, which run every step: minutes each, so `npm run test:slow`.
+ * frozen (the feature cache runs it once per image, 5 epochs train the head): it runs in `npm test`. Cats-dogs'
+ * fine_tunes the trunk's last blocks, which run every step, and age-gender's head is heavy on its 7×7×512 features:
+ * minutes each, so `npm run test:slow`.
  */
 describe('the default recipes on the shared zips (wasm)', () => {
   beforeAll(() => useBackend('wasm'));
@@ -39,17 +40,18 @@ describe('the default recipes on the shared zips (wasm)', () => {
     expect(o.test!.metrics.accuracy).toBeGreaterThanOrEqual(0.96);
   }, 900_000);
 
-  // Issue 13's targets: age MAE ≤ 8.0 (met) and gender ≥ 0.88 (not met: val 0.85 when the recipe was chosen). The
-  // gender bar here is the floor the val search kept (0.80), so the test guards what the recipe reaches.
-  it.runIf(process.env.SLOW)('age-gender: face_resnet fine_tune (2 head epochs, then from conv256_1) reaches val age MAE ≤ 8.0 and gender ≥ 0.80', async () => {
+  // Issue 13's targets, both met on val by the trunk of face-api's own age and gender net (frozen, 5 epochs: the head
+  // on 7×7×512 features is ~5 minutes of wasm, more than `npm test` can spend beside the rest).
+  it.runIf(process.env.SLOW)('age-gender: face_xception frozen, 5 epochs, reaches val age MAE ≤ 8.0 and gender ≥ 0.88', async () => {
     const o = await trainChecked('age-gender.zip');
     const baseline = medianAgeMae(o.splits.train, o.splits.val);
     console.log(`${describeRun('age-gender', o)}; median age ${baseline.toFixed(1)} years; issue target age ≤ 8.0, gender ≥ 0.88`);
     const val = o.fit.best!;
-    expect(o.config.fineTune).toMatchObject({ freezeEpochs: 2, unfreezeFrom: 'conv256_1' });
+    expect(o.config.model.backbone).toBe('face_xception');
+    expect(o.config.fineTune).toBeUndefined();
     expect(o.test).toBeUndefined();
     expect(val.n).toBe(100);
-    expect(val.metrics.genderAccuracy).toBeGreaterThanOrEqual(0.8);
+    expect(val.metrics.genderAccuracy).toBeGreaterThanOrEqual(0.88);
     expect(val.metrics.ageMae).toBeLessThan(baseline);
     expect(val.metrics.ageMae).toBeLessThanOrEqual(8);
   }, 900_000);

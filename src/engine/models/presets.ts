@@ -110,6 +110,7 @@ function trunkTensor(trunk: Trunk, layerName: string): tf.SymbolicTensor {
 /** 68 (x, y) points in 0..1: 2048 → 512 → ReLU → Dropout(0.5) → 136 → Sigmoid. */
 function keypointsHead(spec: BackboneSpec, trunk: Trunk): tf.SymbolicTensor[] {
   const h = spec.headModule;
+  if (spec.ownHeadIsKeypoints && spec.originalHead) return [spec.originalHead.build(trunk)];
   const skipLayer = KEYPOINTS_SKIP[spec.name];
   if (skipLayer) return keypointsSkipHead(spec, trunk, skipLayer);
   let x = convPool(spec, trunk);

@@ -55,6 +55,11 @@ export interface BackboneSpec {
   featureScale?: number;
   /** The backbone's own head, if it has one. */
   originalHead?: OriginalHead;
+  /**
+   * The own head already predicts the 68 points, x and y in 0..1 (face_dense): the keypoints preset keeps it, with
+   * its pretrained weights, instead of the book's fresh head.
+   */
+  ownHeadIsKeypoints?: boolean;
   /** Display type of container modules (`features` → `Sequential`, `layer1.0` → `BasicBlock`). */
   containerType(path: string): string;
 }

@@ -307,9 +307,11 @@ TRUNKS = {
 HEAD_MODULE = {"vgg16": "classifier", "resnet18": "fc", "resnet34": "fc", "mobilenet_v3": "classifier", "face_resnet": "classifier",
                "face_dense": "classifier", "face_xception": "classifier"}
 # The CenterNet trunk ends without normalization: its features are scaled before a preset head (avgpool__scale).
-FEATURE_SCALE = {"mobilenet_v3": 1 / 32}
+FEATURE_SCALE = {"mobilenet_v3": 1 / 32, "face_xception": 1 / 16}
 # Where the keypoints head also reads the trunk (a skip connection), per backbone.
 KEYPOINTS_SKIP = {"face_resnet": ("conv128_2", 128)}
+# Whose own head already predicts the 68 points in 0..1: their keypoints preset keeps it (its weights pretrained).
+OWN_HEAD_IS_KEYPOINTS = {"face_dense"}
 KEYPOINTS_LOGIT_SCALE = 0.03
 SKIP_POOL = 6
 
@@ -410,7 +412,7 @@ class StudioNet(nn.Module):
         head_name = HEAD_MODULE[backbone]
         self.head_name = head_name
         self.flatten_nchw = False
-        if preset == "original":
+        if preset == "original" or (preset == "keypoints" and backbone in OWN_HEAD_IS_KEYPOINTS):
             pool, head, self.flatten_nchw = original_head(backbone)
             if backbone in ("resnet18", "resnet34", "face_resnet", "face_dense"):
                 head_name = self.head_name = "fc"

@@ -61,6 +61,7 @@ export const faceDense: BackboneSpec = {
       return tf.layers.dense({ name: 'fc', units: 136 }).apply(x) as tf.SymbolicTensor;
     },
   },
+  ownHeadIsKeypoints: true,
   containerType(path) {
     if (BLOCKS.some((b) => b.path === path)) return 'DenseBlock4';
     if (/^dense\d\.conv[1-3]$/.test(path) || /^dense[1-3]\.conv0$/.test(path)) return 'SeparableConv';
