@@ -20,6 +20,7 @@ import * as tf from '@tensorflow/tfjs';
 import { readGraphArtifacts } from '../src/cli/readGraphArtifacts';
 import { backboneSpec, buildModel, type BackboneName, type Preprocessing } from '../src/engine/models';
 import { mobilenetV3 } from '../src/engine/models/backbones/mobilenetV3';
+import { FACE_API_112 } from '../src/engine/models/backbones/faceDense';
 import { loadMobilenetV3Weights } from '../src/engine/models/weights/centernetWeights';
 import { loadFaceApiNetWeights, loadFaceResnetWeights } from '../src/engine/models/weights/faceApiWeights';
 import type { WeightsFileEntry, WeightsManifest } from '../src/engine/models/weights/weightsManifest';
@@ -39,8 +40,6 @@ interface PackageInfo {
   dir: string;
 }
 
-/** face-api's input recipe for its 112 px nets: (x − mean) / 255. */
-const FACE_API_112: Preprocessing = { kind: 'mean-scale', mean: [122.782, 117.001, 104.298], scale: 255 };
 
 interface BaseRecipe {
   name: string;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import type { BackboneSpec, Trunk } from '../types';
-import { relu } from '../layers/torchLayers';
+import type { BackboneSpec, Preprocessing, Trunk } from '../types';
+import { add, relu } from '../layers/torchLayers';
 import { sameConv, separableConv } from '../layers/separableConv';
 
 /**
@@ -10,15 +10,15 @@ import { sameConv, separableConv } from '../layers/separableConv';
  * with `/` turned into `.` (`dense2/conv1/pointwise_filter` lives in `dense2.conv1.pointwise`).
  */
 
+/** face-api's input recipe for its 112 px nets (face_dense, face_xception): (x − mean) / 255. */
+export const FACE_API_112: Preprocessing = { kind: 'mean-scale', mean: [122.782, 117.001, 104.298], scale: 255 };
+
 const BLOCKS = [
   { path: 'dense0', filters: 32 },
   { path: 'dense1', filters: 64 },
   { path: 'dense2', filters: 128 },
   { path: 'dense3', filters: 256 },
 ] as const;
-
-const add = (inputs: tf.SymbolicTensor[], name: string) =>
-  tf.layers.add({ name }).apply(inputs) as tf.SymbolicTensor;
 
 /**
  * face-api's `denseBlock4`: conv0 (stride 2; a plain conv in the first block) → ReLU, then conv1..conv3 each
@@ -49,7 +49,7 @@ export const faceDense: BackboneSpec = {
   title: 'Face landmark net (face-api, 68 points)',
   inputSize: 112,
   minInputSize: 32,
-  preprocessing: { kind: 'mean-scale', mean: [122.782, 117.001, 104.298], scale: 255 },
+  preprocessing: FACE_API_112,
   buildTrunk,
   trunkModules: BLOCKS.map((b) => b.path),
   poolModule: 'avgpool',

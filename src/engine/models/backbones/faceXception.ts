@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackboneSpec, Trunk } from '../types';
-import { relu } from '../layers/torchLayers';
+import { add, relu } from '../layers/torchLayers';
 import { sameConv, separableConv } from '../layers/separableConv';
+import { FACE_API_112 } from './faceDense';
 
 /**
  * The trunk of face-api's AgeGenderNet: its TinyXception (112×112 face crops), rebuilt with tf.layers. Trained
@@ -9,9 +10,6 @@ import { sameConv, separableConv } from '../layers/separableConv';
  * names with `/` turned into `.` (`middle_flow/main_block_1/separable_conv2/bias` → `middle_flow.main_block_1.
  * separable_conv2.pointwise`); the net's own age and gender layers (`fc/age`, `fc/gender`) are not part of it.
  */
-
-const add = (inputs: tf.SymbolicTensor[], name: string) =>
-  tf.layers.add({ name }).apply(inputs) as tf.SymbolicTensor;
 
 /**
  * face-api's `reductionBlock`: (ReLU) → separable_conv0 → ReLU → separable_conv1 → 3×3 max pool, stride 2, plus
@@ -50,7 +48,7 @@ export const faceXception: BackboneSpec = {
   title: 'Face age & gender net (face-api, TinyXception)',
   inputSize: 112,
   minInputSize: 32,
-  preprocessing: { kind: 'mean-scale', mean: [122.782, 117.001, 104.298], scale: 255 },
+  preprocessing: FACE_API_112,
   buildTrunk,
   trunkModules: ['entry_flow', 'middle_flow', 'exit_flow'],
   poolModule: 'avgpool',

@@ -48,6 +48,11 @@ export function relu(x: tf.SymbolicTensor, name: string): tf.SymbolicTensor {
   return tf.layers.activation({ activation: 'relu', name }).apply(x) as tf.SymbolicTensor;
 }
 
+/** Element-wise sum of `inputs` (a residual or dense connection). */
+export function add(inputs: tf.SymbolicTensor[], name: string): tf.SymbolicTensor {
+  return tf.layers.add({ name }).apply(inputs) as tf.SymbolicTensor;
+}
+
 export function sigmoid(x: tf.SymbolicTensor, name: string): tf.SymbolicTensor {
   return tf.layers.activation({ activation: 'sigmoid', name }).apply(x) as tf.SymbolicTensor;
 }
