@@ -19,7 +19,10 @@ import { openDataset } from '../src/cli/node/openDataset';
 import { sharpDecoder } from '../src/cli/node/sharpDecoder';
 import { loadWeightsOption } from '../src/cli/weightsOption';
 import { restartBackend } from '../src/engine/backend';
-import { scanDataset, type DatasetIndex } from '../src/engine/data';
+import { FACE_CROP, scanDataset, type DatasetIndex } from '../src/engine/data';
+import { createFaceDetector, type DetectedFace, type FaceDetector, type RgbImage } from '../src/engine/landmarks';
+import { fileWeightSource } from '../src/cli/fileWeightSource';
+import { nodeLandmarkLibs } from '../src/cli/landmarkLibs';
 import { backboneSpec, buildModel } from '../src/engine/models';
 import { TASK_NAMES, type Evaluation, type TaskName } from '../src/engine/tasks';
 import { batchForDataset, planTraining, runTraining, trainingSplits, type TrainingChoices, type TrainingDataset } from '../src/engine/train';
@@ -125,6 +128,21 @@ const FACE_SEARCHES: Partial<Record<TaskName, TaskSearch>> = {
   },
 };
 
+/**
+ * `--crops`: keypoints on face crops (the square around BlazeFace's box, data/faceCrop.ts) with face_dense and its own
+ * 68-point head, in the domain it was trained on. Same val-only rules.
+ */
+const CROP_SEARCHES: Partial<Record<TaskName, TaskSearch>> = {
+  keypoints: {
+    ...SEARCHES.keypoints,
+    base: { backbone: 'face_dense', inputSize: 112, faceCrop: FACE_CROP, learningRate: 1e-3, batchSize: 4, epochs: 5 },
+    stages: [
+      [{}, FT('dense3', 5), FT('dense0', 5)],
+      [{ learningRate: 3e-4 }, { epochs: 8 }, { augment: {} }],
+    ],
+  },
+};
+
 const DATASETS = fileURLToPath(new URL('../../shared/datasets/', import.meta.url));
 
 interface Row {
@@ -151,7 +169,7 @@ interface Candidate extends Scored {
 
 /** Whether two candidates' tuned fields are the same (a stage's change can land on one already run). */
 function sameChoices(a: TrainingChoices, b: TrainingChoices): boolean {
-  const fields = (c: TrainingChoices) => [c.backbone, c.inputSize, c.learningRate, c.batchSize, c.epochs, c.lossWeights?.age, c.lossWeights?.gender, JSON.stringify(c.fineTune), JSON.stringify(c.augment)];
+  const fields = (c: TrainingChoices) => [c.backbone, JSON.stringify(c.faceCrop), c.inputSize, c.learningRate, c.batchSize, c.epochs, c.lossWeights?.age, c.lossWeights?.gender, JSON.stringify(c.fineTune), JSON.stringify(c.augment)];
   const fa = fields(a);
   return fields(b).every((v, i) => v === fa[i]);
 }
@@ -170,6 +188,7 @@ function rowOf(task: TaskName, stage: number, c: TrainingChoices): Row {
     `${c.epochs} epochs`,
     c.fineTune && `fine_tune ${c.fineTune.freezeEpochs} + from ${c.fineTune.unfreezeFrom ?? 'the first layer'}`,
     c.augment && 'augment',
+    c.faceCrop && 'face crop',
   ].filter(Boolean).join(', ');
   return { task, stage, backbone: c.backbone ?? '', size: c.inputSize!, lr: c.learningRate!, batch: c.batchSize!, 'loss weights': weights, schedule, val: '', 'best epoch': 0, seconds: 0, note: '' };
 }
@@ -197,6 +216,7 @@ async function runCandidate(dataset: TrainingDataset, choices: TrainingChoices, 
     rebuild: build,
     restartBackend: () => restartBackend({}),
     test: false,
+    ...(config.model.faceCrop && { faceDetector: await sharedFaceDetector() }),
   }).done;
   model.dispose();
   if (outcome.test || Object.keys(outcome.metrics).some((k) => !k.startsWith('val_'))) throw new Error('a test split was evaluated');
@@ -263,9 +283,27 @@ async function tune(task: TaskName, search: TaskSearch): Promise<{ rows: Row[]; 
   }
 }
 
+let detector: Promise<FaceDetector> | undefined;
+/** One BlazeFace for the whole search, remembering each image's faces: every candidate crops the same images. */
+function sharedFaceDetector(): Promise<FaceDetector> {
+  detector ??= createFaceDetector(nodeLandmarkLibs(), fileWeightSource()).then((d) => {
+    const seen = new Map<string, DetectedFace[]>();
+    const key = ({ data, width, height }: RgbImage) => `${width}x${height}:${Array.from({ length: 997 }, (_, i) => data[Math.floor((i * data.length) / 997)]).join(',')}`;
+    return {
+      async detect(image) {
+        const k = key(image);
+        if (!seen.has(k)) seen.set(k, await d.detect(image));
+        return seen.get(k)!;
+      },
+    };
+  });
+  return detector;
+}
+
 const fine = process.argv.includes('--fine');
+const crops = process.argv.includes('--crops');
 const faces = process.argv.includes('--faces');
-const asked = process.argv.slice(2).filter((a) => a !== '--fine' && a !== '--faces');
+const asked = process.argv.slice(2).filter((a) => a !== '--fine' && a !== '--faces' && a !== '--crops');
 const unknown = asked.filter((t) => !(TASK_NAMES as readonly string[]).includes(t));
 if (unknown.length > 0) throw new Error(`unknown task ${unknown.join(', ')}; tasks: ${TASK_NAMES.join(', ')}`);
 const tasks = asked.length > 0 ? (asked as TaskName[]) : [...TASK_NAMES];
@@ -275,8 +313,8 @@ const start = performance.now();
 const all: Row[] = [];
 const winners: Row[] = [];
 for (const task of tasks) {
-  const search = faces ? FACE_SEARCHES[task] : (fine ? FINE_SEARCHES : SEARCHES)[task];
-  if (!search) throw new Error(`--faces searches keypoints and age-gender only, not ${task}`);
+  const search = crops ? CROP_SEARCHES[task] : faces ? FACE_SEARCHES[task] : (fine ? FINE_SEARCHES : SEARCHES)[task];
+  if (!search) throw new Error(`${crops ? '--crops searches keypoints' : '--faces searches keypoints and age-gender'} only, not ${task}`);
   const { rows, best } = await tune(task, search);
   all.push(...rows);
   winners.push({ ...best.row, note: search.rule });

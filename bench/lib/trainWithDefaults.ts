@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { openDataset } from '../../src/cli/node/openDataset';
 import { sharpDecoder } from '../../src/cli/node/sharpDecoder';
 import { loadWeightsOption } from '../../src/cli/weightsOption';
+import { faceDetectorFor } from '../../src/cli/nodeFaceDetector';
 import { restartBackend } from '../../src/engine/backend';
 import { scanDataset, type DatasetItem } from '../../src/engine/data';
 import { backboneSpec, buildModel } from '../../src/engine/models';
@@ -45,6 +46,7 @@ export async function trainWithDefaults(zip: string): Promise<DefaultRun> {
       model: await build(),
       rebuild: build,
       restartBackend: () => restartBackend({}),
+      faceDetector: await faceDetectorFor(config.model.faceCrop),
     }).done;
     model.dispose();
     return { ...outcome, pretrained, leakedTensors: tf.memory().numTensors - before, seconds: (performance.now() - start) / 1000 };

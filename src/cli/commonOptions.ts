@@ -33,6 +33,12 @@ export const COMMON_OPTIONS = {
   freeze: { type: 'string', value: 'PATH', multiple: true, help: 'freeze a module and everything under it (applied in order with --unfreeze)' },
   unfreeze: { type: 'string', value: 'PATH', multiple: true, help: 'unfreeze a module and everything under it' },
   backend: { type: 'string', choices: NODE_BACKENDS, default: 'wasm', help: 'the tfjs backend to run on' },
+  'face-crop': {
+    type: 'boolean',
+    default: false,
+    help: "train on the square around each image's face (BlazeFace's box) instead of the whole image; predict and evaluate crop the same way",
+  },
+  'no-face-crop': { type: 'boolean', default: false, help: 'train on whole images, even where the proposed recipe crops faces (keypoints on face_dense)' },
   tta: {
     type: 'string',
     choices: TTA_NAMES,

@@ -5,7 +5,8 @@
 import type * as tf from '@tensorflow/tfjs';
 import { backboneSpec, buildModel, type BackboneName, type ModelConfig } from '../engine/models';
 import type { WeightsInfo } from '../engine/models/weights';
-import { scanDataset, type Archive, type DatasetIndex, type DatasetSplits } from '../engine/data';
+import { FACE_CROP, scanDataset, type Archive, type DatasetIndex, type DatasetSplits } from '../engine/data';
+import { UsageError } from './args';
 import { trainingSplits, unusableReason, type OptimizerName, type TrainingChoices } from '../engine/train';
 import { inputSizeOption } from './commonOptions';
 import { freezeOpsInOrder } from './freezeOps';
@@ -23,10 +24,13 @@ export interface ModelFlags {
   batch?: string;
   optimizer?: string;
   'no-cache'?: boolean;
+  'face-crop'?: boolean;
+  'no-face-crop'?: boolean;
 }
 
 /** The model and batch choices of the flags; `--freeze` / `--unfreeze` in command-line order. */
 export function modelChoicesFrom(values: ModelFlags, argv: string[], usage: string): TrainingChoices {
+  if (values['face-crop'] && values['no-face-crop']) throw new UsageError(`--face-crop and --no-face-crop contradict each other\nusage: ${usage}`);
   return {
     ...(values.backbone !== undefined && { backbone: values.backbone as BackboneName }),
     ...(values['input-size'] !== undefined && { inputSize: inputSizeOption(values['input-size'], usage) }),
@@ -35,6 +39,8 @@ export function modelChoicesFrom(values: ModelFlags, argv: string[], usage: stri
     ...(values.batch !== undefined && { batchSize: numberOption('--batch', values.batch, { integer: true, min: 1 }, usage) }),
     ...(values.optimizer !== undefined && { optimizer: values.optimizer as OptimizerName }),
     ...(values['no-cache'] && { featureCache: false }),
+    ...(values['face-crop'] && { faceCrop: FACE_CROP }),
+    ...(values['no-face-crop'] && { faceCrop: null }),
   };
 }
 

@@ -1,6 +1,6 @@
 import { printable, scanDataset, splitDataset, splitRole, SPLIT_ROLES, type DatasetItem } from '../../engine/data';
 import { taskFor, TASKS } from '../../engine/tasks';
-import { evaluate, type TtaName } from '../../engine/train';
+import { cropFaces, evaluate, type TtaName } from '../../engine/train';
 import { parseCommandArgs, usageText, UsageError, type CommandOptions } from '../args';
 import { COMMON_OPTIONS } from '../commonOptions';
 import { formatProblems } from '../inspect';
@@ -9,6 +9,7 @@ import { numberOption } from '../numberOption';
 import { openDataset } from '../node/openDataset';
 import { sharpDecoder } from '../node/sharpDecoder';
 import { loadScoringModel, SCORING_MODEL_OPTION } from '../scoringModel';
+import { faceDetectorFor } from '../nodeFaceDetector';
 
 /** What `--split` takes: a split name the layouts use (`training`, `valid`…, as `inspect` prints them) or `all`. */
 const SPLIT_NAMES = [...Object.keys(SPLIT_ROLES), 'all'];
@@ -53,12 +54,20 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
       }
       const splits = splitDataset(index);
       const choice = split ?? (splits.test.length ? 'test' : 'val');
-      const items: DatasetItem[] = choice === 'all' ? index.items : splits[choice];
+      let items: DatasetItem[] = choice === 'all' ? index.items : splits[choice];
       if (items.length === 0) {
         throw new Error(`${values.data} has no ${choice} images (its splits: ${Object.keys(report.splits).join(', ') || 'none'})`);
       }
       if (meta.ctx.classes && report.classes && meta.ctx.classes.join('\n') !== report.classes.join('\n')) {
         throw new Error(`the model's classes are [${meta.ctx.classes.map(printable).join(', ')}]; ${values.data} has [${report.classes.map(printable).join(', ')}]`);
+      }
+      // A model that takes face crops is scored on the crops BlazeFace gives, as it was trained.
+      const faceCrop = meta.model?.faceCrop;
+      const detector = await faceDetectorFor(faceCrop);
+      if (faceCrop && detector) {
+        const cropped = await cropFaces(items, { archive, decoder: sharpDecoder, detector, spec: faceCrop });
+        for (const p of cropped.problems) process.stderr.write(`${printable(p.file)}: ${p.reason}\n`);
+        items = cropped.items;
       }
       const e = await evaluate(model, task, meta.ctx, archive, items, {
         decoder: sharpDecoder,

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { BACKBONE_NAMES } from '../../engine/models';
-import { DEFAULT_BACKBONE, LR_FIND_DEFAULTS, OPTIMIZER_NAMES, lrFind, planTraining, type TrunkEngineChoice } from '../../engine/train';
+import { DEFAULT_BACKBONE, LR_FIND_DEFAULTS, OPTIMIZER_NAMES, cropFaces, lrFind, planTraining, type TrunkEngineChoice } from '../../engine/train';
+import { faceDetectorFor } from '../nodeFaceDetector';
 import { TASK_NAMES } from '../../engine/tasks';
 import { parseCommandArgs, usageText, type CommandOptions } from '../args';
 import { COMMON_OPTIONS } from '../commonOptions';
@@ -24,6 +25,8 @@ const OPTIONS = {
   weights: COMMON_OPTIONS.weights,
   'no-cache': { type: 'boolean', default: false, help: 'run the frozen prefix every step instead of caching its features' },
   ...TRUNK_ENGINE_OPTION,
+  'face-crop': COMMON_OPTIONS['face-crop'],
+  'no-face-crop': COMMON_OPTIONS['no-face-crop'],
   json: { type: 'boolean', default: false, help: 'print one JSON object {"lrs", "losses", "suggestion", "steep", "valley"} instead of the table' },
   backend: COMMON_OPTIONS.backend,
 } satisfies CommandOptions;
@@ -53,11 +56,14 @@ export async function lrFindCommand(argv: string[]): Promise<number> {
       process.stderr.write(
         `${archive.name}: ${config.task}, train ${splits.train.length}; ${model.name} at ${config.model.inputSize}² on ${tf.getBackend()}; ${config.optimizer}, batch ${config.batchSize}\n`,
       );
+      // The sweep sees what training would: each image's face crop when the model takes them.
+      const detector = await faceDetectorFor(config.model.faceCrop);
+      const train = detector ? (await cropFaces(splits.train, { archive, decoder: sharpDecoder, detector, spec: config.model.faceCrop! })).items : splits.train;
       const table = !values.json;
       if (table) process.stdout.write(`${'lr'.padStart(10)}  ${'loss'.padStart(8)}  ${'raw'.padStart(8)}\n`);
       const result = await lrFind(
         model,
-        { archive, decoder: sharpDecoder, splits: { train: splits.train, val: [] } },
+        { archive, decoder: sharpDecoder, splits: { train, val: [] } },
         { ...config, model: modelConfig },
         {
           ...sweep,

@@ -7,6 +7,7 @@ import { useBackend, type NodeBackend } from '../node/nodeBackends';
 import { printable } from '../../engine/data';
 import { sharpDecoder } from '../node/sharpDecoder';
 import { loadScoringModel, SCORING_MODEL_OPTION } from '../scoringModel';
+import { faceDetectorFor } from '../nodeFaceDetector';
 
 const OPTIONS = {
   model: SCORING_MODEL_OPTION,
@@ -33,6 +34,8 @@ export async function predictCommand(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs(argv, 'predict', OPTIONS);
   await useBackend(values.backend as NodeBackend);
   const { model, meta, dispose } = await loadScoringModel(values.model);
+  const faceCrop = meta.model?.faceCrop;
+  const faceDetector = await faceDetectorFor(faceCrop);
   let failed = 0;
   try {
     for (const file of values.image) {
@@ -43,6 +46,8 @@ export async function predictCommand(argv: string[]): Promise<number> {
           inputSize: meta.inputSize,
           preprocessing: meta.preprocessing,
           tta: values.tta as TtaName,
+          faceCrop,
+          faceDetector,
         });
         line = { image: file, ...prediction };
       } catch (e) {

@@ -28,6 +28,8 @@ import { numberOption } from '../numberOption';
 import { sharpDecoder } from '../node/sharpDecoder';
 import { buildWithWeights, modelChoicesFrom, openForTraining } from '../trainingSetup';
 import { TRUNK_ENGINE_OPTION, trunkRunnerFor } from '../trunkEngineOption';
+import { faceDetectorFor } from '../nodeFaceDetector';
+import { printable } from '../../engine/data';
 
 /** A default that depends on the task, in words (`0.001 for classification, 0.0001 for keypoints and age-gender`). */
 function byTask(value: (task: TaskName) => string | number): string {
@@ -68,6 +70,8 @@ const OPTIONS = {
   'lr-ratio': { type: 'string', value: 'X', help: "with --fine-tune: the head's rate over the first unfrozen group's (fastai's slice(lr/100, lr) is 100)", defaultText: String(FINE_TUNE_DEFAULTS.lrRatio) },
   'no-cache': { type: 'boolean', default: false, help: 'run the frozen prefix every step instead of caching its features' },
   ...TRUNK_ENGINE_OPTION,
+  'face-crop': COMMON_OPTIONS['face-crop'],
+  'no-face-crop': COMMON_OPTIONS['no-face-crop'],
   augment: {
     type: 'boolean',
     default: false,
@@ -155,7 +159,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
           `${splits.valFrom === 'train' ? ` (seeded ${Math.round(DEFAULT_SPLIT_OPTIONS.valFraction * 100)}% of train)` : ''}` +
           `${splits.test.length ? `, test ${splits.test.length}` : ''}; ${model.name} at ${modelConfig.inputSize}² on ${tf.getBackend()}; ` +
           `${config.optimizer} lr ${config.learningRate}${config.schedule ? ` ${config.schedule}` : ''}, batch ${config.batchSize}, ${config.epochs} epochs${config.fineTune ? ` (fine_tune: ${config.fineTune.freezeEpochs} head epochs, then from ${config.fineTune.unfreezeFrom ?? 'the first layer'})` : ''}${config.augment ? `, augmented${config.augment.strength === undefined ? '' : ` (strength ${config.augment.strength})`}` : ''}${config.ctx.classWeights ? `; class weights ${formatClassWeights(config.ctx.classes!, config.ctx.classWeights)}` : ''}; weights: ${formatWeightsInfo(first.weights)}` +
-          `${config.featureCache ? `; trunk engine ${values['trunk-engine']}` : ''}\n`,
+          `${config.featureCache ? `; trunk engine ${values['trunk-engine']}` : ''}${modelConfig.faceCrop ? '; on face crops (BlazeFace)' : ''}\n`,
       );
       const writer = reportWriter(process.stdout);
       const onEvent = (e: TrainEvent) => {
@@ -177,10 +181,17 @@ export async function trainCommand(argv: string[]): Promise<number> {
         onEvent,
         trunkRunner: trunkRunnerFor(values['trunk-engine'] as TrunkEngineChoice, (line) => process.stderr.write(`${line}\n`)),
         save: values.out ? (files) => writeModelDir(values.out!, files) : undefined,
+        faceDetector: await faceDetectorFor(modelConfig.faceCrop),
       });
       const outcome = await run.done;
       model = outcome.model;
       const { fit, test } = outcome;
+      if (outcome.faceCrop) {
+        const { problems, seconds } = outcome.faceCrop;
+        for (const p of problems) process.stderr.write(`${printable(p.file)}${p.row ? ` row ${p.row}` : ''}: ${p.reason}\n`);
+        const all = outcome.splits.train.length + outcome.splits.val.length + outcome.splits.test.length;
+        process.stderr.write(`face crops: ${all} images in ${seconds.toFixed(1)} s, no face in ${problems.length}\n`);
+      }
       if (fit.cache) process.stderr.write(`feature cache: ${fit.cache.images} images in ${fit.cache.seconds.toFixed(1)} s on ${fit.cache.trunk}\n`);
       if (values.out) process.stderr.write(`saved to ${values.out}\n`);
       const summary = {

@@ -2,11 +2,12 @@ import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import { onnxProto } from '../../engine/export/onnx/proto';
-import type { SavedModelMeta } from '../../engine/models';
+import type { ModelConfig, SavedModelMeta } from '../../engine/models';
 import type { ExternalModel } from '../../engine/train';
 
 /** What scoring needs of a model, from studio.json or from an ONNX file's `metadata_props`. */
-export type ScoringMeta = Pick<SavedModelMeta, 'task' | 'ctx' | 'preprocessing' | 'inputSize'>;
+/** What scoring a model needs beyond the network; `model.faceCrop` when it takes face crops (its config, when saved with it). */
+export type ScoringMeta = Pick<SavedModelMeta, 'task' | 'ctx' | 'preprocessing' | 'inputSize'> & { model?: Pick<ModelConfig, 'faceCrop'> };
 
 /** What `toOnnx` writes under the `transfer-studio` key (with `outputs`, the heads in the studio's order). */
 type StudioMetadata = ScoringMeta & { layout: string; outputs: string[] };

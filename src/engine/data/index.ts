@@ -30,3 +30,4 @@ export { normalize, targetsOf, AGE_SCALE } from './preprocess';
 export { bitmapDecoder, bitmapPixels, thumbnailBlob } from './bitmapDecoder';
 export { printable } from './printable';
 export { overlayArchive, addedImagePath, type AddedImages } from './addedImages';
+export { FACE_CROP, cropSquare, wholeImageSquare, cropItem, uncropItem, pixelsFromCrop, normalizedFromCrop, cropResize, type FaceBox, type FaceCropSpec, type CropOrigin } from './faceCrop';

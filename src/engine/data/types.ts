@@ -1,3 +1,5 @@
+import type { CropOrigin } from './faceCrop';
+
 /** The dataset layouts the studio detects, by the name used in the report, the CLI and the UI. */
 export const LAYOUT_NAMES = ['imagefolder', 'keypoints-csv', 'age-gender-csv', 'utkface'] as const;
 export type LayoutName = (typeof LAYOUT_NAMES)[number];
@@ -78,6 +80,8 @@ export interface DatasetItem {
   gender?: 0 | 1;
   /** CSV line the label came from. */
   row?: number;
+  /** Moved into a face crop (faceCrop.ts): the size and points above are the crop's, these the original's. */
+  crop?: CropOrigin;
 }
 
 /** A scanned dataset: the report and the items it kept. */

@@ -46,8 +46,11 @@ export interface Landmarker {
 /** Folders of public/weights (see scripts/prepare-weights.ts). */
 const FACE_LANDMARK_68 = 'face_landmark_68/face_landmark_68_model-weights_manifest.json';
 
-/** Human with only BlazeFace + FaceMesh on, for still images: no frame skipping or caching between calls. */
-function humanConfig(modelBasePath: string): object {
+/**
+ * Human with only BlazeFace (+ FaceMesh unless `mesh` is false) on, for still images: no frame skipping or caching
+ * between calls.
+ */
+export function humanConfig(modelBasePath: string, mesh = true): object {
   const off = { enabled: false };
   return {
     backend: tf.getBackend(),
@@ -65,7 +68,7 @@ function humanConfig(modelBasePath: string): object {
     face: {
       enabled: true,
       detector: { modelPath: 'blazeface/blazeface.json', rotation: false, skipFrames: 0, skipTime: 0, return: false },
-      mesh: { enabled: true, modelPath: 'facemesh/facemesh.json', keepInvalid: false },
+      mesh: { enabled: mesh, modelPath: 'facemesh/facemesh.json', keepInvalid: false },
       iris: off,
       attention: off,
       emotion: off,

@@ -6,3 +6,4 @@ export { MESH_TO_68, meshTo68 } from './meshTo68';
 export { FACE_CONTOURS, contourIndices, pointGroup } from './faceContours';
 export { pointsNme } from './pointsNme';
 export { FACE_REGIONS, faceRegion, type FaceRegion } from './faceRegions';
+export { createFaceDetector, centralFace, type FaceDetector, type DetectedFace } from './faceDetector';

@@ -5,6 +5,7 @@ import { PRESET_HEADS, checkHeadOptions, headContainerType, type PresetName } fr
 import { applyFreezeOps, type FreezeOp } from './freeze';
 import { moduleTree as treeOf, walkTree, type ModuleNode } from './moduleTree';
 import { builtConfig, rememberConfig } from './modelConfigOf';
+import type { FaceCropSpec } from '../data/faceCrop';
 
 /** Everything needed to rebuild a model: JSON, shared by the UI, the worker, the CLI and saved projects. */
 export interface ModelConfig {
@@ -21,6 +22,11 @@ export interface ModelConfig {
    * worker and the CLI after `buildModel`, which always makes fresh weights); 'random': random init.
    */
   weights?: 'pretrained' | 'random';
+  /**
+   * Face tasks: the model takes the square around a face detector's box (data/faceCrop.ts), not the whole image.
+   * Training, evaluation and predict cut it with BlazeFace; an exported model expects the crop as its input.
+   */
+  faceCrop?: FaceCropSpec;
 }
 
 /** The freezing a preset starts from: the book freezes the whole pretrained trunk; the original head trains all. */

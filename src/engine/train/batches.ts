@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { normalize, type Archive, type DatasetItem, type ImageDecoder } from '../data';
+import { cropResize, normalize, type Archive, type DatasetItem, type ImageDecoder } from '../data';
 import { backboneSpec, modelConfigOf, type Preprocessing } from '../models';
 import { isExternalModel, type ScoringModel } from './externalModel';
 
@@ -19,14 +19,18 @@ export async function loadImages(archive: Archive, items: DatasetItem[], options
   return x;
 }
 
-/** Decodes `items` stretched to inputSize², raw RGB 0..255 (what `augment` takes): [n, s, s, 3]; the caller disposes it. */
+/**
+ * Decodes `items` stretched to inputSize² (an item in a face crop: its crop, resampled), raw RGB 0..255 (what `augment`
+ * takes): [n, s, s, 3]; the caller disposes it.
+ */
 export async function loadPixels(archive: Archive, items: DatasetItem[], options: Pick<ImageOptions, 'decoder' | 'inputSize'>): Promise<tf.Tensor4D> {
   const s = options.inputSize;
   const pixels = new Float32Array(items.length * s * s * 3);
   await Promise.all(
     items.map(async (item, k) => {
-      const image = await options.decoder(await archive.read(item.path), { width: s, height: s });
-      pixels.set(image.data, k * s * s * 3);
+      const bytes = await archive.read(item.path);
+      if (item.crop) pixels.set(cropResize(await options.decoder(bytes), item.crop.square, s), k * s * s * 3);
+      else pixels.set((await options.decoder(bytes, { width: s, height: s })).data, k * s * s * 3);
     }),
   );
   return tf.tensor4d(pixels, [items.length, s, s, 3]);

@@ -1,7 +1,7 @@
 export { fit, FIT_DEFAULTS, HOOK_EVENTS } from './fit';
 export type { FitOptions, Hook, HookEvent, TrainContext, TrainData, TrainResult, Training } from './fit';
 export { evaluate, evaluateBatches, type EvaluateOptions, type BatchEvaluation, type ScoredItem } from './evaluate';
-export { predictImage, imageOutputs, type PredictOptions, type ImageOutputs } from './predict';
+export { predictImage, imageOutputs, decodeOutputs, faceCropOf, type PredictOptions, type ImageOutputs } from './predict';
 export { augment, drawAugmentations, movePoints, FLIP_68, type Augmented, type ImageAugmentation } from './augment';
 export { AUGMENT_DEFAULTS, type AugmentOptions } from './augmentOptions';
 export { loadImages, loadPixels, imageOptionsFor, inOrder, prefetch, type ImageOptions, type InputBatch } from './batches';
@@ -38,6 +38,7 @@ export { fitRecovering, type Recovery, type RecoveringTraining } from './recover
 export { fitBatchSize, fitBatchSizeToDevice, largestActivation } from './batchLimit';
 export { planTraining, proposedHyperparameters, batchForDataset, unusableReason, MIN_STEPS, type TrainingChoices } from './planTraining';
 export { prefixMetrics } from './metricKeys';
+export { cropFaces, NO_FACE_REASON, type CropFacesOptions, type CroppedFaces } from './cropFaces';
 export { runTraining, trainingSplits, type RunTrainingOptions, type RunningTraining, type TrainingDataset, type TrainingOutcome } from './runTraining';
 export { RECIPES, DEFAULT_BACKBONE, type Recipe } from './recipes';
 export { interpret, type Interpretation, type InterpretedItem } from './interpret';

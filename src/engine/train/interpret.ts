@@ -4,13 +4,14 @@
  * age errors. Plain data out; no DOM.
  */
 import type * as tf from '@tensorflow/tfjs';
-import type { Archive, DatasetItem } from '../data';
+import { uncropItem, type Archive, type DatasetItem } from '../data';
+import { decodeItem } from './decodeItem';
 import type { Evaluation, Prediction, Task, TaskContext } from '../tasks/types';
 import { evaluateBatches, itemBatches, type EvaluateOptions } from './evaluate';
 
 /** One item as interpretation sees it. Plain data. */
 export interface InterpretedItem {
-  /** The item with its truth (label, points, age and gender). */
+  /** The item with its truth (label, points, age and gender), as the dataset has it (never a face crop's). */
   item: DatasetItem;
   /** The task's weighted loss on this item alone: what orders top losses. */
   loss: number;
@@ -43,10 +44,10 @@ export async function interpret(
     onBatch: (done) => options.onProgress?.(done, items.length),
   });
   const interpreted = scored.map(({ item, outputs, error, loss }) => ({
-    item,
+    item: uncropItem(item),
     loss: loss!,
     error,
-    prediction: task.decode(outputs, { width: item.width, height: item.height }, ctx),
+    prediction: decodeItem(task, outputs, item, ctx),
   }));
   return { evaluation, items: interpreted.sort((a, b) => b.loss - a.loss) };
 }

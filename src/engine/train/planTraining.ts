@@ -2,7 +2,7 @@
  * `planTraining`: a scanned dataset and the user's choices → the whole run's config. What the studio proposes,
  * what `train --data ZIP` does with no other flag and what the acceptance tests run are this one plan.
  */
-import type { DatasetReport } from '../data';
+import type { DatasetReport, FaceCropSpec } from '../data';
 import { backboneSpec, type BackboneName, type FreezeOp, type ModelConfig } from '../models';
 import { headConfig, taskContext, taskFor, type TaskName } from '../tasks';
 import { TRAIN_DEFAULTS, type Hyperparameters } from './defaults';
@@ -22,6 +22,8 @@ export interface TrainingChoices extends Partial<Omit<Hyperparameters, 'fineTune
   weights?: 'pretrained' | 'random';
   /** Loss weight per output name, over the recipe's (age-gender: `age`, `gender`). */
   lossWeights?: Record<string, number>;
+  /** The face crop (`ModelConfig.faceCrop`): `null` turns off a recipe's, a spec turns it on with any backbone. */
+  faceCrop?: FaceCropSpec | null;
 }
 
 /** Why a dataset cannot be trained on, with its first problems: the message the CLI and the studio show. */
@@ -65,8 +67,10 @@ export function planTraining(report: DatasetReport, choices: TrainingChoices = {
     freezeOps: choices.freezeOps ?? [],
     weights: choices.weights ?? 'pretrained',
   };
+  const faceCrop = choices.faceCrop === null ? undefined : (choices.faceCrop ?? recipe.faceCrop);
+  if (faceCrop) model.faceCrop = faceCrop;
   const hyper = proposedHyperparameters(task.name, backbone, trainImages);
-  const { backbone: _b, inputSize: _i, freezeOps: _f, weights: _w, lossWeights: _l, fineTune, ...chosen } = choices;
+  const { backbone: _b, inputSize: _i, freezeOps: _f, weights: _w, lossWeights: _l, faceCrop: _c, fineTune, ...chosen } = choices;
   const config: TrainConfig = { model, task: task.name, ctx, ...hyper, ...definedOnly(chosen) };
   if (fineTune === null) delete config.fineTune;
   else if (fineTune) config.fineTune = fineTune;

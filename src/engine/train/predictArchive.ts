@@ -4,9 +4,9 @@
  * (class folders, a keypoints or age CSV), each row carries the truth and the error against it.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { isImagePath, scanDataset, type Archive, type DatasetItem, type ImageDecoder } from '../data';
+import { cropItem, isImagePath, scanDataset, type Archive, type DatasetItem, type ImageDecoder } from '../data';
 import type { Prediction, Task, TaskContext } from '../tasks/types';
-import { imageOutputs, type PredictOptions } from './predict';
+import { decodeOutputs, imageOutputs, type PredictOptions } from './predict';
 
 /** One image's row. Plain data. */
 export interface PredictedFile {
@@ -78,14 +78,17 @@ export async function predictArchive(
   const rows: PredictedFile[] = [];
   for (const path of paths) {
     try {
-      const { outputs, size } = await imageOutputs(model, task, ctx, await archive.read(path), options.decoder, options);
-      const prediction = task.decode(outputs, size, ctx);
-      const truth = truths.get(path);
+      const scored = await imageOutputs(model, task, ctx, await archive.read(path), options.decoder, options);
+      const { outputs, crop } = scored;
+      const prediction = decodeOutputs(task, ctx, scored);
+      const found = truths.get(path);
+      // The error is the task's on what the model saw: a face crop's truth moved into the crop.
+      const truth = found && crop ? cropItem(found, crop.square) : found;
       rows.push({
         path,
         prediction,
         confidence: confidenceOf(prediction),
-        ...(truth ? { truth, error: task.itemError(outputs, truth, ctx) } : {}),
+        ...(truth ? { truth: found!, error: task.itemError(outputs, truth, ctx) } : {}),
       });
     } catch (e) {
       rows.push({ path, problem: `${path}: ${(e as Error).message}` });

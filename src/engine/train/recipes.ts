@@ -3,6 +3,7 @@
  * shared datasets, never on their test splits (docs/TUNING.md; `bench/tune.ts` reruns the search), over the
  * book's defaults.
  */
+import type { FaceCropSpec } from '../data';
 import type { BackboneName } from '../models';
 import type { TaskName } from '../tasks';
 import type { Hyperparameters } from './defaults';
@@ -13,6 +14,8 @@ export interface Recipe {
   hyper?: Partial<Hyperparameters>;
   /** Loss weight per output name, over the task's (age-gender: the book's 1 and 1). */
   lossWeights?: Record<string, number>;
+  /** Train and predict on the square around BlazeFace's box (data/faceCrop.ts) instead of the whole image. */
+  faceCrop?: FaceCropSpec;
 }
 
 /**

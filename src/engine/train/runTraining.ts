@@ -6,7 +6,8 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { BackendChoice } from '../backend';
-import { splitDataset, type Archive, type DatasetIndex, type DatasetSplits, type ImageDecoder } from '../data';
+import { splitDataset, type Archive, type DatasetIndex, type DatasetSplits, type ImageDecoder, type Problem } from '../data';
+import type { FaceDetector } from '../landmarks';
 import { saveModel, type SaveModelInfo, type SavedModelFiles } from '../models';
 import { TASKS, type Evaluation } from '../tasks';
 import { fitBatchSizeToDevice } from './batchLimit';
@@ -15,7 +16,9 @@ import { evaluate } from './evaluate';
 import type { FitOptions, TrainResult } from './fit';
 import { prefixMetrics } from './metricKeys';
 import { fitRecovering, type RecoveringTraining } from './recoveringFit';
-import type { TrainConfig, TrainListener } from './types';
+import { cropFaces } from './cropFaces';
+import { Report } from './report';
+import type { TrainConfig, TrainListener, TrainState } from './types';
 
 /** The dataset a run reads: its archive, what the scan kept, and how its images decode here. */
 export interface TrainingDataset {
@@ -45,6 +48,8 @@ export interface RunTrainingOptions extends Pick<FitOptions, 'hooks' | 'featureS
    * before the test split is scored; again after it, with the test metrics in studio.json.
    */
   save?: (files: SavedModelFiles) => void | Promise<void>;
+  /** Finds the faces a `config.model.faceCrop` run is cut around (`createFaceDetector`); required for one. */
+  faceDetector?: FaceDetector;
 }
 
 export interface TrainingOutcome {
@@ -53,7 +58,10 @@ export interface TrainingOutcome {
   model: tf.LayersModel;
   /** The config as run (its batch size lowered to what the device binds). */
   config: TrainConfig;
+  /** The splits as trained and tested: with a face crop, each item moved into it (`item.crop`). */
   splits: DatasetSplits;
+  /** With a face crop: the images where no face was found (kept, cropped to the whole image), and the pass's seconds. */
+  faceCrop?: { problems: Problem[]; seconds: number };
   fit: TrainResult;
   test?: Evaluation;
   /** `val_<metric>` of the kept epoch and `test_<metric>`: the keys saved models, the CLI and the charts use. */
@@ -74,24 +82,54 @@ export function trainingSplits(index: DatasetIndex): DatasetSplits {
   return splitDataset(index);
 }
 
+/**
+ * The splits moved into their face crops (`config.model.faceCrop`): every image of train, val and test through the
+ * detector once, before the feature cache, as `progress` phase 'faces'.
+ */
+async function cropSplits(options: RunTrainingOptions, splits: DatasetSplits, cancelled: () => boolean) {
+  const spec = options.config.model.faceCrop!;
+  if (!options.faceDetector) throw new Error('this run trains on face crops (faceCrop) but was given no face detector');
+  const t0 = globalThis.performance?.now() ?? Date.now();
+  const all = [...splits.train, ...splits.val, ...splits.test];
+  const { archive, decoder } = options.dataset;
+  const onProgress = (done: number, total: number) => options.onEvent?.({ type: 'progress', phase: 'faces', done, total });
+  const { items, problems } = await cropFaces(all, { archive, decoder, detector: options.faceDetector, spec, onProgress, cancelled });
+  const cut = (from: number, n: number) => items.slice(from, from + n);
+  const cropped = { ...splits, train: cut(0, splits.train.length), val: cut(splits.train.length, splits.val.length), test: cut(splits.train.length + splits.val.length, splits.test.length) };
+  if (problems.length > 0) {
+    const shown = problems.slice(0, 3).map((p) => p.file).join(', ');
+    options.onEvent?.({ type: 'notice', message: `No face found in ${problems.length} of ${all.length} images (${shown}${problems.length > 3 ? ', …' : ''}): each is cropped to its whole image.` });
+  }
+  return { splits: cropped, faceCrop: { problems, seconds: ((globalThis.performance?.now() ?? Date.now()) - t0) / 1000 } };
+}
+
 /** Starts the run; see the top of this file. Events go to `onEvent`, the test split's as `progress` phase 'test'. */
 export function runTraining(options: RunTrainingOptions): RunningTraining {
   const { dataset, onEvent } = options;
   const task = TASKS[options.config.task];
-  const splits = trainingSplits(dataset.index);
   const fitted = fitBatchSizeToDevice(options.model, options.config.batchSize);
   if (fitted.notice) onEvent?.({ type: 'notice', message: fitted.notice });
   const config: TrainConfig = { ...options.config, batchSize: fitted.batchSize };
   const { hooks, featureStore, featurePrecision, readEvery, samples, onCheckpoint, resume, trunkRunner } = options;
-  const training = fitRecovering(
-    options.model,
-    { archive: dataset.archive, decoder: dataset.decoder, splits: { train: splits.train, val: splits.val } },
-    config,
-    { onEvent, hooks, featureStore, featurePrecision, readEvery, samples, onCheckpoint, resume, trunkRunner },
-    { restart: options.restartBackend, rebuild: options.rebuild },
-  );
+  // Before fit starts (the face pass), pause and stop are remembered and handed on.
+  let training: RecoveringTraining | undefined;
+  let paused = false;
+  let stopped = false;
+  const waiting = new Report(config.epochs);
 
   const done = (async (): Promise<TrainingOutcome> => {
+    const whole = trainingSplits(dataset.index);
+    const crop = config.model.faceCrop ? await cropSplits(options, whole, () => stopped) : undefined;
+    const splits = crop?.splits ?? whole;
+    training = fitRecovering(
+      options.model,
+      { archive: dataset.archive, decoder: dataset.decoder, splits: { train: splits.train, val: splits.val } },
+      config,
+      { onEvent, hooks, featureStore, featurePrecision, readEvery, samples, onCheckpoint, resume, trunkRunner },
+      { restart: options.restartBackend, rebuild: options.rebuild },
+    );
+    if (paused) training.pause();
+    if (stopped) training.stop();
     const fit = await training.done;
     const model = training.model;
     const infoWith = (metrics: Record<string, number>): SaveModelInfo => ({ model: config.model, task: config.task, ctx: config.ctx, metrics });
@@ -115,18 +153,18 @@ export function runTraining(options: RunTrainingOptions): RunningTraining {
       metrics = { ...metrics, ...prefixMetrics('test', test.metrics) };
       if (options.save) await options.save(await saveModel(model, infoWith(metrics)));
     }
-    return { state: fit.state, model, config, splits, fit, test, metrics, info: infoWith(metrics) };
+    return { state: fit.state, model, config, splits, ...(crop && { faceCrop: crop.faceCrop }), fit, test, metrics, info: infoWith(metrics) };
   })();
 
   return {
-    pause: () => training.pause(),
-    resume: () => training.resume(),
-    stop: () => training.stop(),
-    get state() {
-      return training.state;
+    pause: () => ((paused = true), training?.pause()),
+    resume: () => ((paused = false), training?.resume()),
+    stop: () => ((stopped = true), training?.stop()),
+    get state(): TrainState {
+      return training?.state ?? (stopped ? 'stopped' : 'running');
     },
     get report() {
-      return training.report;
+      return training?.report ?? waiting;
     },
     done,
   };

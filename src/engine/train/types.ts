@@ -47,8 +47,11 @@ export interface SamplePrediction {
  */
 export type TrainEvent =
   | { type: 'state'; state: TrainState; message?: string }
-  /** Building the feature cache (`phase: 'cache'`) and scoring val or test, one step per image; train, per batch. */
-  | { type: 'progress'; phase: 'cache' | 'train' | 'val' | 'test'; done: number; total: number }
+  /**
+   * Finding the face crops (`phase: 'faces'`, `ModelConfig.faceCrop`), building the feature cache (`'cache'`) and
+   * scoring val or test, one step per image; train, per batch.
+   */
+  | { type: 'progress'; phase: 'faces' | 'cache' | 'train' | 'val' | 'test'; done: number; total: number }
   /**
    * One Report record: `pos` is the fractional epoch, as `Report.record`; `line` its progress line (for a
    * terminal); `elapsedMs` and `etaMs` the times in it, as numbers (`Report.times`).

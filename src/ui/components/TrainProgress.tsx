@@ -2,7 +2,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { useStudio } from '../store';
 import { ErrorDetails } from './ErrorDetails';
 
-const PHASES = { cache: 'Caching features', train: 'Training', val: 'Validating', test: 'Testing' } as const;
+const PHASES = { faces: 'Finding faces', cache: 'Caching features', train: 'Training', val: 'Validating', test: 'Testing' } as const;
 
 /** Seconds as `1m 05s` or `12.3s`. */
 export function formatSeconds(s: number): string {

@@ -2,6 +2,7 @@ import type { Hook, Learner } from '../fit';
 import type { BestEpoch } from './bestEpoch';
 import type { ScoredItem } from '../evaluate';
 import type { SamplePrediction } from '../types';
+import { decodeItem } from '../decodeItem';
 
 /**
  * Sends the `count` best and worst val predictions (the gallery), by the task's item error, of each epoch that is
@@ -11,7 +12,7 @@ export function samples(learner: Learner, count: number, best: BestEpoch): Hook 
   const { task, config } = learner;
   const sample = ({ item, outputs, error }: ScoredItem): SamplePrediction => ({
     path: item.path,
-    prediction: task.decode(outputs, { width: item.width, height: item.height }, config.ctx),
+    prediction: decodeItem(task, outputs, item, config.ctx),
     error,
   });
   return {
