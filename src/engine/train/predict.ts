@@ -15,8 +15,8 @@ export interface PredictOptions {
   preprocessing?: Preprocessing;
   /** Test-time augmentation (default 'none'). */
   tta?: TtaName;
-  /** The model takes face crops (`ModelConfig.faceCrop`); read from a studio LayersModel's config by default. */
-  faceCrop?: FaceCropSpec;
+  /** The model takes face crops (`ModelConfig.faceCrop`); read from a studio LayersModel's config by default, `null`: the whole image. */
+  faceCrop?: FaceCropSpec | null;
   /** Finds the face to crop around; required when the model takes face crops. */
   faceDetector?: FaceDetector;
 }
@@ -31,7 +31,8 @@ export interface ImageOutputs {
 
 /** The face crop `model` takes, if any: the caller's, or its studio config's. */
 export function faceCropOf(model: ScoringModel, options: Pick<PredictOptions, 'faceCrop'>): FaceCropSpec | undefined {
-  return options.faceCrop ?? (isExternalModel(model) ? undefined : modelConfigOf(model)?.faceCrop);
+  if (options.faceCrop !== undefined) return options.faceCrop ?? undefined;
+  return isExternalModel(model) ? undefined : modelConfigOf(model)?.faceCrop;
 }
 
 /** The model's input pixels: the image stretched to s², or its face crop resampled to s². */
