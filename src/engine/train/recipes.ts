@@ -3,7 +3,7 @@
  * shared datasets, never on their test splits (docs/TUNING.md; `bench/tune.ts` reruns the search), over the
  * book's defaults.
  */
-import type { FaceCropSpec } from '../data';
+import { FACE_CROP, type FaceCropSpec } from '../data';
 import type { BackboneName } from '../models';
 import type { TaskName } from '../tasks';
 import type { Hyperparameters } from './defaults';
@@ -19,12 +19,12 @@ export interface Recipe {
 }
 
 /**
- * The backbone each task starts from: photos on the COCO MobileNetV3; keypoints on the face-descriptor ResNet;
- * age and gender on the trunk of face-api's own age and gender net.
+ * The backbone each task starts from: photos on the COCO MobileNetV3; keypoints on face-api's own 68-point net,
+ * on face crops; age and gender on the trunk of face-api's own age and gender net.
  */
 export const DEFAULT_BACKBONE: Record<TaskName, BackboneName> = {
   classification: 'mobilenet_v3',
-  keypoints: 'face_resnet',
+  keypoints: 'face_dense',
   'age-gender': 'face_xception',
 };
 
@@ -34,13 +34,14 @@ export const RECIPES: Record<TaskName, Partial<Record<BackboneName, Recipe>>> = 
   classification: {
     mobilenet_v3: { inputSize: 320, hyper: { batchSize: 4, epochs: 5, fineTune: { freezeEpochs: 2, unfreezeFrom: 'expanded_conv_12' } } },
   },
-  // The head on face_resnet reads conv128_2 too (presets.ts): its 12×12 at 200² beat 8×8 at 150² on val NME.
-  // On face_dense (bench/tune.ts --faces), face-api's 68-point net with its own head: 160² and the whole trunk
-  // unfrozen after 2 head epochs reach val NME 0.111, but take ~9 minutes here, over issue 13's 6 per run, so
-  // face_resnet stays the task's default and this is what the studio proposes when the user picks face_dense.
+  // The head on face_resnet reads conv128_2 too (presets.ts): its 12×12 at 200² beat 8×8 at 150² on val NME 0.127.
+  // face_dense on whole frames (bench/tune.ts --faces) needed 160² and its whole trunk unfrozen for 0.111 in ~9
+  // minutes. On face crops (bench/tune.ts --crops: the square around BlazeFace's box, where face-api's net was
+  // trained) its own 68-point head, frozen trunk, 5 epochs: val NME 0.050; fine_tune from dense3 or dense0, lr 3e-4,
+  // 8 epochs or augmentation gave 0.050–0.053, none better.
   keypoints: {
+    face_dense: { inputSize: 112, faceCrop: FACE_CROP, hyper: { learningRate: 1e-3, batchSize: 4, epochs: 5 } },
     face_resnet: { inputSize: 200, hyper: { learningRate: 1e-3, batchSize: 4 } },
-    face_dense: { inputSize: 160, hyper: { learningRate: 1e-3, batchSize: 4, epochs: 8, fineTune: { freezeEpochs: 2, unfreezeFrom: 'dense0' } } },
   },
   // Age's L1 on age/80 is small next to gender's BCE: 5 : 1 is the best val age MAE that keeps gender ≥ 0.80. Then
   // (bench/tune.ts --fine) fine_tune from conv256_1 after 2 head epochs, 8 in all: val age MAE 5.91, gender 0.85,
