@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const BIN = path.resolve(__dirname, '../../bin/transfer-studio.mjs');
-const COMMANDS = ['summary', 'inspect', 'train', 'lr-find', 'predict', 'evaluate', 'export', 'landmarks'];
+const COMMANDS = ['summary', 'inspect', 'train', 'lr-find', 'predict', 'evaluate', 'export', 'face-crops', 'landmarks'];
 
 /** Runs the real CLI entry, as a user's shell does. */
 function cli(...args: string[]) {

@@ -11,6 +11,10 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   predict: { run: async (a) => (await import('./commands/predict')).predictCommand(a), help: 'run a saved model (train --out DIR) on images; one JSON line each' },
   evaluate: { run: async (a) => (await import('./commands/evaluate')).evaluateCommand(a), help: "print a saved model's metrics on a dataset split as one JSON line" },
   export: { run: async (a) => (await import('./commands/export')).exportCommand(a), help: 'write a saved model as an ONNX file, or a model as a PyTorch project (model.py, weights.safetensors, train.py for torchrun)' },
+  'face-crops': {
+    run: async (a) => (await import('./commands/faceCrops')).faceCropsCommand(a),
+    help: "the square around each image's face (BlazeFace), as JSON: what an exported folder's train.py --face-crops reads",
+  },
   landmarks: { run: async (a) => (await import('./commands/landmarks')).landmarksCommand(a), help: 'pretrained 2D/3D face landmarks of an image, folder or zip as JSON' },
 };
 

@@ -2,6 +2,7 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { BACKBONE_NAMES, PRESET_NAMES, backboneSpec, formatWeightsInfo, type BackboneName, type PresetName, type SavedModelMeta } from '../../engine/models';
+import { FACE_CROP } from '../../engine/data';
 import { toOnnx } from '../../engine/export/onnx/toOnnx';
 import { pytorchProject } from '../../engine/export/pytorch';
 import { RECIPES, proposedHyperparameters } from '../../engine/train';
@@ -26,6 +27,8 @@ const OPTIONS = {
   classes: { type: 'string', value: 'A,B,…', help: 'with --backbone and a classification head: the class names (3 or more make the multiclass head)', defaultText: 'class_0,class_1' },
   'input-size': COMMON_OPTIONS['input-size'],
   weights: COMMON_OPTIONS.weights,
+  'face-crop': { type: 'boolean', default: false, help: "with --backbone: the model takes the square around each image's face (BlazeFace's box), as train --face-crop makes it" },
+  'no-face-crop': { type: 'boolean', default: false, help: "with --backbone: the model takes whole images, even where the proposed recipe crops faces" },
 } satisfies CommandOptions;
 const USAGE = usageText('export', OPTIONS);
 
@@ -48,7 +51,8 @@ async function configuredModel(values: Values): Promise<{ model: tf.LayersModel;
   if (task === 'keypoints') ctx = { points: 68 };
   if (task === 'age-gender') ctx = { lossWeights: { ...AGE_GENDER_LOSS_WEIGHTS, ...RECIPES[task][backbone]?.lossWeights } };
   const inputSize = values['input-size'] !== undefined ? inputSizeOption(values['input-size'], USAGE) : backboneSpec(backbone).inputSize;
-  const config = { backbone, preset, inputSize, ...(preset === 'multiclass' && { numClasses: ctx.classes!.length }) };
+  const faceCrop = values['no-face-crop'] ? undefined : values['face-crop'] ? FACE_CROP : RECIPES[task][backbone]?.faceCrop;
+  const config = { backbone, preset, inputSize, ...(preset === 'multiclass' && { numClasses: ctx.classes!.length }), ...(faceCrop && { faceCrop }) };
   const { model, weights } = await buildWithWeights(config, values.weights);
   const meta: SavedModelMeta = {
     version: 1,
@@ -87,8 +91,9 @@ export async function exportCommand(argv: string[]): Promise<number> {
   const fromConfig = values.backbone !== undefined;
   if (fromConfig === (values.model !== undefined)) throw usage(values.model ? '--model and --backbone: give one of them' : '--model DIR is required (or --backbone, with --format pytorch)');
   if (fromConfig && values.format !== 'pytorch') throw usage('--backbone exports an untrained model with --format pytorch only');
-  const configOnly = ['preset', 'classes', 'input-size', 'weights'] as const;
-  const stray = configOnly.find((k) => values[k] !== undefined && !fromConfig);
+  if (values['face-crop'] && values['no-face-crop']) throw usage('--face-crop and --no-face-crop contradict each other');
+  const configOnly = ['preset', 'classes', 'input-size', 'weights', 'face-crop', 'no-face-crop'] as const;
+  const stray = configOnly.find((k) => values[k] !== undefined && values[k] !== false && !fromConfig);
   if (stray) throw usage(`--${stray} goes with --backbone`);
 
   await useBackend('wasm');
@@ -111,7 +116,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
       format: values.format,
       out: values.out,
       bytes,
-      input: { name: 'input', shape: ['batch', 3, meta.inputSize, meta.inputSize], preprocessing: meta.preprocessing },
+      input: { name: 'input', shape: ['batch', 3, meta.inputSize, meta.inputSize], preprocessing: meta.preprocessing, ...(meta.model.faceCrop && { faceCrop: meta.model.faceCrop }) },
       outputs: model.outputNames,
       task: meta.task,
       ...(weights && { weights }),

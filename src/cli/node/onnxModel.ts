@@ -5,7 +5,6 @@ import { onnxProto } from '../../engine/export/onnx/proto';
 import type { ModelConfig, SavedModelMeta } from '../../engine/models';
 import type { ExternalModel } from '../../engine/train';
 
-/** What scoring needs of a model, from studio.json or from an ONNX file's `metadata_props`. */
 /** What scoring a model needs beyond the network; `model.faceCrop` when it takes face crops (its config, when saved with it). */
 export type ScoringMeta = Pick<SavedModelMeta, 'task' | 'ctx' | 'preprocessing' | 'inputSize'> & { model?: Pick<ModelConfig, 'faceCrop'> };
 
@@ -46,5 +45,7 @@ export async function loadOnnxModel(file: string, bytes: Uint8Array): Promise<{ 
     },
   };
   const { task, ctx, preprocessing, inputSize } = metadata;
-  return { model, meta: { task, ctx, preprocessing, inputSize }, dispose: () => session.release() };
+  // The face crop rides in `model` (the whole ModelConfig is in the file): predict and evaluate crop as for --model DIR.
+  const faceCrop = metadata.model?.faceCrop;
+  return { model, meta: { task, ctx, preprocessing, inputSize, ...(faceCrop && { model: { faceCrop } }) }, dispose: () => session.release() };
 }

@@ -15,6 +15,12 @@ the task's losses and loss weights (recipe.json: optimizer, rate, batch, epochs,
 prints torch_snippets-style Report lines, keeps the best epoch's weights and writes, on rank 0, a folder the studio
 reads back (weights.safetensors + studio.json + model.py) and one JSON line of metrics, as the studio's CLI does.
 
+A model that takes face crops (studio.json's model.faceCrop) trains on the square around each image's face, as
+the studio does: BlazeFace does not run here, so 'transfer-studio face-crops --data dataset.zip --out crops.json'
+writes the squares and '--face-crops crops.json' reads them. Each image is cut to its square (black outside) and
+resampled bilinearly at pixel centres, as the studio's cropResize does; keypoints move into the crop for the loss
+and back into the whole image for the metrics.
+
 DDP: each rank takes batch/world images of every global batch (a DistributedSampler), gradients are averaged
 across ranks, so N processes step as one process with the same global batch. The last partial global batch of an
 epoch is dropped, so that every step averages a full one. The frozen trunk runs every step (no feature cache).
@@ -231,12 +237,66 @@ class ZipImages(torch.utils.data.Dataset):
             self.zip = zipfile.ZipFile(self.zip_path)
         item = self.items[i]
         with Image.open(io.BytesIO(self.zip.read(item["path"]))) as im:
-            im = im.convert("RGB").resize((self.size, self.size), Image.LANCZOS)
-            x = torch.frombuffer(bytearray(im.tobytes()), dtype=torch.uint8).reshape(self.size, self.size, 3).permute(2, 0, 1).float()
+            if "crop" in item:
+                x = crop_resize(im.convert("RGB"), item["crop"], self.size)
+            else:
+                im = im.convert("RGB").resize((self.size, self.size), Image.LANCZOS)
+                x = torch.frombuffer(bytearray(im.tobytes()), dtype=torch.uint8).reshape(self.size, self.size, 3).permute(2, 0, 1).float()
         points = torch.tensor(item["points"]) if "points" in item else None
         if self.augment is not None:
             x, points = augment_image(x, points, self.augment, random.Random(self.seed * 1_000_003 + self.epoch * 10_007 + i))
         return x, targets_of(item, self.task, self.num_classes, points), i
+
+
+def crop_resize(im, square, size):
+    """The square [x, y, side] of an RGB image resampled to size² as the studio's cropResize (data/faceCrop.ts): bilinear
+    at pixel centres, black outside, blended in at the edges (grid_sample's zero padding). Raw 0..255 CHW float."""
+    x0, y0, side = square
+    w, h = im.size
+    pixels = torch.frombuffer(bytearray(im.tobytes()), dtype=torch.uint8).reshape(h, w, 3).permute(2, 0, 1).float()
+    centres = (torch.arange(size, dtype=torch.float64) + 0.5) * (side / size)
+    gx, gy = (2 * (x0 + centres) / w - 1).float(), (2 * (y0 + centres) / h - 1).float()
+    ys, xs = torch.meshgrid(gy, gx, indexing="ij")
+    out = F.grid_sample(pixels[None], torch.stack([xs, ys], -1)[None], mode="bilinear", padding_mode="zeros", align_corners=False)[0]
+    return out.round().clamp(0, 255)
+
+
+def read_face_crops(file, items, data, spec):
+    """Each item moved into its square from face-crops' JSON (cropItem in data/faceCrop.ts): keypoints in crop
+    coordinates (x/side, y/side), the image's own size and points kept under "original" for the metrics."""
+    write = f"transfer-studio face-crops --data {data} --scale {spec['scale']} --shift {spec['shift']} --out {file}"
+    try:
+        with open(file) as f:
+            found = json.load(f)
+        crops, their = found["crops"], found["spec"]
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise SystemExit(f"--face-crops {file}: not a file face-crops wrote ({e}); write it with: {write}")
+    if any(abs(float(their[k]) - float(spec[k])) > 1e-9 for k in ("scale", "shift")):
+        raise SystemExit(f"--face-crops {file}: its squares are for scale {their['scale']}, shift {their['shift']}; this model takes "
+                         f"scale {spec['scale']}, shift {spec['shift']}: write it again with: {write}")
+    missing = [item["path"] for item in items if item["path"] not in crops]
+    if missing:
+        raise SystemExit(f"--face-crops {file} has no square for {len(missing)} images of {data} ({', '.join(missing[:3])}"
+                         f"{', …' if len(missing) > 3 else ''}): write it from this zip with: {write}")
+    for item in items:
+        x, y, side = (float(v) for v in crops[item["path"]])
+        item["crop"] = [x, y, side]
+        if "points" in item:
+            w, h = item["width"], item["height"]
+            item["original"] = {"points": item["points"], "width": w, "height": h}
+            item["points"] = [(p * w - x) / side if k % 2 == 0 else (p * h - y) / side for k, p in enumerate(item["points"])]
+            item["width"] = item["height"] = side
+    return items
+
+
+def uncropped(item, row):
+    """Predicted points and the truth, in x/width, y/height of the whole image (an item in a face crop: moved back)."""
+    if "original" not in item:
+        return row, item["points"], item["width"], item["height"]
+    x, y, side = item["crop"]
+    o = item["original"]
+    back = [(x + p * side) / o["width"] if k % 2 == 0 else (y + p * side) / o["height"] for k, p in enumerate(row)]
+    return back, o["points"], o["width"], o["height"]
 
 
 def targets_of(item, task, num_classes, points=None):
@@ -339,10 +399,10 @@ def metrics_of(task, num_classes, items, outputs):
     if task == "keypoints":
         nmes, abs_px, coords = [], 0.0, 0
         for item, row in zip(items, outputs[0]):
-            truth = item["points"]
-            abs_px += sum(abs(row[c] - t) * (item["width"] if c % 2 == 0 else item["height"]) for c, t in enumerate(truth))
+            row, truth, width, height = uncropped(item, row)
+            abs_px += sum(abs(row[c] - t) * (width if c % 2 == 0 else height) for c, t in enumerate(truth))
             coords += len(truth)
-            e = nme(row, truth, item["width"], item["height"])
+            e = nme(row, truth, width, height)
             if math.isfinite(e):
                 nmes.append(e)
         return {"nme": sum(nmes) / len(nmes), "maePx": abs_px / coords}
@@ -461,6 +521,8 @@ def parse_args(recipe, studio):
     p.add_argument("--augment", action="store_true", default=recipe.get("augment") is not None)
     p.add_argument("--weights", default=os.path.join(HERE, "weights.safetensors"), help="the weights to start from")
     p.add_argument("--out", default=os.path.join(HERE, "trained"), help="folder for weights.safetensors, studio.json and model.py")
+    p.add_argument("--face-crops", metavar="FILE", help="the squares 'transfer-studio face-crops --data ZIP --out FILE' wrote "
+                   "(required when studio.json's model takes face crops)")
     p.add_argument("--max-train", type=int, default=0, help="train on at most this many images, evenly spaced (a quick check)")
     p.add_argument("--no-dropout", action="store_true",
                    help="turn the head's Dropout off: its masks are drawn per process, so only without it do N processes step exactly as one")
@@ -504,6 +566,16 @@ def main():
                              "(export again with --classes)")
         ctx["classes"] = classes
     num_classes = len(classes) if classes else 0
+    face_crop = studio["model"].get("faceCrop")
+    if face_crop and not args.face_crops:
+        raise SystemExit(f"--face-crops FILE is required: this model takes face crops (studio.json model.faceCrop: scale {face_crop['scale']}, "
+                         f"shift {face_crop['shift']}) and BlazeFace does not run here; write the squares with 'transfer-studio face-crops "
+                         f"--data {args.data} --scale {face_crop['scale']} --shift {face_crop['shift']} --out face-crops.json' "
+                         "and pass --face-crops face-crops.json")
+    if args.face_crops and not face_crop:
+        raise SystemExit(f"--face-crops {args.face_crops}: this model takes whole images (studio.json has no model.faceCrop)")
+    if face_crop:
+        items = read_face_crops(args.face_crops, items, args.data, face_crop)
     splits = split_items(items)
     if args.max_train:
         splits["train"] = splits["train"][:: max(1, math.ceil(len(splits["train"]) / args.max_train))]
