@@ -166,6 +166,9 @@ export async function trainCommand(argv: string[]): Promise<number> {
         if (e.type === 'record') writer.record(e.line);
         else if (e.type === 'epoch') writer.line(run.report.epochLine(e.epoch));
         else if (e.type === 'notice') process.stderr.write(`${e.message}\n`);
+        else if (e.type === 'progress' && e.phase === 'faces' && process.stderr.isTTY) {
+          process.stderr.write(`\rfinding faces: ${e.done}/${e.total}${e.done === e.total ? '\n' : ''}`);
+        }
       };
       const run = runTraining({
         config: { ...config, model: modelConfig },
