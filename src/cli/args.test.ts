@@ -39,7 +39,7 @@ describe('parseCommandArgs', () => {
 
   it("lists train's flags with their defaults, --input-size among them", () => {
     const { stdout } = cli('train', '--help');
-    expect(stdout).toMatch(/^ {2}--input-size N +side of the square input, in pixels \(default: 320 for classification, 200 for keypoints, 112 for age-gender on the default backbones; else the backbone's own\)$/m);
+    expect(stdout).toMatch(/^ {2}--input-size N +side of the square input, in pixels \(default: 320 for classification, 112 for keypoints and age-gender on the default backbones; else the backbone's own\)$/m);
     expect(stdout).toMatch(/^ {2}--epochs N +passes over the training images \(default: 5\)$/m);
     expect(stdout).toMatch(/^ {2}--lr X +learning rate \(default: 0\.001 for classification and keypoints, 0\.0003 for age-gender\)$/m);
     expect(stdout).toMatch(/^ {2}--data ZIP\|DIR +.*\(required\)$/m);

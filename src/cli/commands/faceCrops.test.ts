@@ -106,4 +106,26 @@ describe('face crops for an exported PyTorch folder: face-crops, then train.py -
       expect(fromOnnx.nme).toBeCloseTo(evaluated.nme, 5);
     }, 240_000);
   });
+  it('train --face-crop trains on the squares; evaluate --model gives its test figure, predict puts the points on the face in image pixels', () => {
+    const out = path.join(dir, 'model');
+    const r = cli('train', '--data', zip, '--backbone', 'face_dense', '--input-size', '64', '--epochs', '1', '--face-crop', '--out', out);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain('on face crops (BlazeFace)');
+    expect(r.stderr).toMatch(/face crops: 22 images in [\d.]+ s, no face in 0/);
+    const printed = lastJson(r.stdout).test;
+    expect(JSON.parse(readFileSync(path.join(out, 'studio.json'), 'utf8')).model.faceCrop).toEqual(FACE_CROP);
+    expect(lastJson(cli('evaluate', '--model', out, '--data', zip).stdout)).toMatchObject({ n: 6, nme: printed.nme });
+
+    const item = items.find((i) => i.split === 'test')!;
+    const image = path.join(dir, 'face.jpg');
+    writeFileSync(image, unzipSync(readFileSync(zip))[item.path]);
+    const p = lastJson(cli('predict', '--model', out, '--image', image).stdout);
+    expect(p.points).toHaveLength(68);
+    // In pixels of the whole image (not of the 64² crop): the mean point lies near the true face's centre.
+    const mean = (k: number, scale: number, of: number[]) => (of.filter((_, j) => j % 2 === k).reduce((a, b) => a + b, 0) / 68) * scale;
+    const predicted = p.points.flat() as number[];
+    const near = 0.1 * Math.max(item.width, item.height);
+    expect(Math.abs(mean(0, 1, predicted) - mean(0, item.width, item.points!))).toBeLessThan(near);
+    expect(Math.abs(mean(1, 1, predicted) - mean(1, item.height, item.points!))).toBeLessThan(near);
+  }, 240_000);
 });
