@@ -89,6 +89,14 @@ test('face crop: face_dense on face crops, trained and predicted in the studio',
     await page.getByRole('spinbutton', { name: 'Epochs', exact: true }).fill('1');
   });
 
+  await test.step('Find learning rate: the sweep finds the train images\' faces first; cancel', async () => {
+    const finder = page.getByRole('region', { name: 'Learning-rate finder' });
+    await finder.getByRole('button', { name: 'Find learning rate' }).click();
+    await expect(finder.getByTestId('lr-finder-progress')).toContainText('Finding faces', { timeout: 60_000 });
+    await finder.getByRole('button', { name: 'Cancel' }).click();
+    await expect(finder.getByTestId('lr-finder-message')).toHaveText(/^Cancelled after \d+ steps?\.$/, { timeout: 60_000 });
+  });
+
   await test.step('Show batch: the batch as the run sees it, each image cut to its face crop', async () => {
     await page.getByRole('button', { name: 'Show batch' }).click();
     await expect(page.getByTestId('batch-image')).toHaveCount(8, { timeout: 60_000 });
