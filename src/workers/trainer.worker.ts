@@ -208,15 +208,19 @@ async function croppedItems(
   return items.map((item) => known.get(item.path) ?? item);
 }
 
-/** The face crop the current model takes: its run's (trained here), else its saved config's (`loadTrained`). */
+/**
+ * The face crop the current model takes: its run's when it was trained (here, or in the saved project `loadTrained`
+ * brought back), else the config it was built from.
+ */
 function currentFaceCrop(): FaceCropSpec | undefined {
-  return trained?.model.faceCrop ?? (model ? modelConfigOf(model)?.faceCrop : undefined);
+  if (trained) return trained.model.faceCrop;
+  return model ? modelConfigOf(model)?.faceCrop : undefined;
 }
 
-/** What predicting with the current model needs for its face crop: the spec and BlazeFace, or nothing. */
-async function faceCropOptions(): Promise<{ faceCrop?: FaceCropSpec; faceDetector?: Awaited<ReturnType<typeof faceDetector.get>> }> {
+/** What predicting with the current model needs for its face crop: the spec and BlazeFace, or `null` (whole images). */
+async function faceCropOptions(): Promise<{ faceCrop: FaceCropSpec | null; faceDetector?: Awaited<ReturnType<typeof faceDetector.get>> }> {
   const faceCrop = currentFaceCrop();
-  return faceCrop ? { faceCrop, faceDetector: await faceDetector.get() } : {};
+  return faceCrop ? { faceCrop, faceDetector: await faceDetector.get() } : { faceCrop: null };
 }
 
 function current(): tf.LayersModel {
