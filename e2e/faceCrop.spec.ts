@@ -59,7 +59,7 @@ test('face crop: face_dense on face crops, trained and predicted in the studio',
   const { zip, testImage } = await keypointsSubset();
   await openStudio(page);
 
-  await test.step('drop a small keypoints zip, pick face_dense: the Face crop box says what it does', async () => {
+  await test.step('drop a small keypoints zip, pick face_dense: Face crop is proposed, and says what it does', async () => {
     await dropBytes(page, page.getByTestId('drop-zone'), 'keypoints-small.zip', zip, 'application/zip');
     await settled(page);
     await page.getByRole('combobox', { name: 'Backbone' }).selectOption('face_dense');
@@ -71,20 +71,15 @@ test('face crop: face_dense on face crops, trained and predicted in the studio',
     await expect.poll(proposed, { timeout: 60_000 }).toBe(true);
     const box = page.getByRole('checkbox', { name: 'Face crop' });
     await expect(page.getByText('Face crop', { exact: true }).locator('..')).toHaveAttribute('title', 'Train and predict on the square around each face BlazeFace finds');
-    // The keypoints recipe on face_dense proposes the face crop; until recipes.ts says so, the user ticks it.
-    if ((await field(page, 'proposal'))!.hyper.faceCrop) await expect(box).toBeChecked();
-    else {
-      await expect(box).not.toBeChecked();
-      await box.check();
-    }
+    // The keypoints recipe on face_dense proposes the face crop (FACE_CROP): the box is on, untouched.
+    expect((await field(page, 'proposal'))!.hyper.faceCrop).toEqual({ scale: 1, shift: 0.1 });
     await expect(box).toBeChecked();
+    await expect(page.getByRole('button', { name: 'Reset to proposed' })).toBeDisabled();
   });
 
-  await test.step('1 epoch at 64², batch 8, frozen trunk', async () => {
+  await test.step('the proposed recipe (frozen trunk) for 1 epoch at 64², batch 8', async () => {
     await page.getByRole('combobox', { name: 'Input size' }).selectOption('64');
     await expect.poll(async () => ((await field(page, 'modelStatus')) === 'ready' ? (await field(page, 'modelConfig'))?.inputSize : null), { timeout: 60_000 }).toBe(64);
-    const fineTune = page.getByRole('checkbox', { name: 'Fine-tune' });
-    if (await fineTune.isChecked()) await fineTune.uncheck();
     await page.getByRole('spinbutton', { name: 'Batch size' }).fill('8');
     await page.getByRole('spinbutton', { name: 'Epochs', exact: true }).fill('1');
   });
