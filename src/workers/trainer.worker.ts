@@ -18,6 +18,8 @@ import {
   type DatasetIndex,
   type DatasetItem,
   type DatasetReport,
+  type FaceCropSpec,
+  type ImageDecoder,
   type LayoutName,
   type ScanProgress,
 } from '../engine/data';
@@ -31,6 +33,7 @@ import {
   listBackbones,
   loadPretrained,
   loadSavedModel,
+  modelConfigOf,
   moduleTree,
   PRESET_NAMES,
   RANDOM_INIT,
@@ -47,9 +50,12 @@ import {
 } from '../engine/models';
 import { TASKS, type Prediction, type TaskContext, type TaskName } from '../engine/tasks';
 import {
+  cropFaces,
+  decodeOutputs,
   fitBatchSizeToDevice,
   idbFeatureStore,
   idbRunStore,
+  imageOutputs,
   interpret,
   lrFind,
   LR_FIND_DEFAULTS,
@@ -62,6 +68,7 @@ import {
   spillingFeatureStore,
   tfjsTrunkRunner,
   trainingSplits,
+  type ImageOutputs,
   type Interpretation,
   type PredictedFile,
   type RunningTraining,
@@ -72,9 +79,19 @@ import { onnxWebTrunkRunner } from '../engine/train/onnxWebTrunk';
 import { withFallback } from '../engine/train/trunkFallback';
 import type { TrunkEngineChoice, TrunkRunnerFactory } from '../engine/train/trunkRunner';
 import { webTrunkEngine } from '../engine/train/webTrunkEngine';
+import { lazyFaceDetector } from './lazyFaceDetector';
 
-/** What the learning-rate finder tells the page as it sweeps: the feature cache built first, then each step. */
-export type LrFindEvent = { type: 'cache'; done: number; total: number } | { type: 'point'; point: LrPoint; index: number; total: number };
+/**
+ * What the learning-rate finder tells the page as it sweeps: the train images' face crops found first (a model that
+ * takes them), the feature cache built, then each step.
+ */
+export type LrFindEvent =
+  | { type: 'faces'; done: number; total: number }
+  | { type: 'cache'; done: number; total: number }
+  | { type: 'point'; point: LrPoint; index: number; total: number };
+
+/** One image's prediction and, for a model that takes face crops, the square it saw (pixels of the image). */
+export type PredictedImage = Prediction & { crop?: ImageOutputs['crop'] };
 
 /** An image added to the open dataset (a camera capture): its path in the dataset and its encoded bytes. */
 export interface AddedImage {
@@ -160,6 +177,51 @@ function e2eCalls(hooks: Promise<E2eHooks>) {
 
 /** `public/weights`, as the studio serves it. */
 const bundled = fetchSource('/weights/');
+/** BlazeFace, loaded the first time a model that takes face crops needs it. */
+const faceDetector = lazyFaceDetector(bundled);
+/**
+ * The face crops made in this session for one open dataset and one spec, by path: a run's splits (its
+ * `TrainingOutcome.splits`), a sweep's train split, the test split scored. Each image goes through BlazeFace once;
+ * a run crops its own splits again (runTraining crops from the index), and what it cut replaces what was here.
+ */
+let crops: { open: OpenDataset; spec: FaceCropSpec; byPath: Map<string, DatasetItem> } | null = null;
+
+function cropsFor(open: OpenDataset, spec: FaceCropSpec): Map<string, DatasetItem> {
+  if (crops?.open !== open || crops.spec.scale !== spec.scale || crops.spec.shift !== spec.shift) crops = { open, spec, byPath: new Map() };
+  return crops.byPath;
+}
+
+/** `items` of `open` moved into their face crops (`spec`): those cut before are reused, the rest go through BlazeFace. */
+async function croppedItems(
+  open: OpenDataset,
+  items: DatasetItem[],
+  spec: FaceCropSpec,
+  options: { onProgress?: (done: number, total: number) => void; cancelled?: () => boolean } = {},
+): Promise<DatasetItem[]> {
+  const known = cropsFor(open, spec);
+  const missing = items.filter((item) => !known.has(item.path));
+  if (missing.length > 0) {
+    const { items: cut } = await cropFaces(missing, { archive: open.archive, decoder: bitmapDecoder, detector: await faceDetector.get(), spec, ...options });
+    for (const item of cut) known.set(item.path, item);
+  }
+  // A cancelled pass leaves some uncut: the sweep that asked for them is ending.
+  return items.map((item) => known.get(item.path) ?? item);
+}
+
+/**
+ * The face crop the current model takes: its run's when it was trained (here, or in the saved project `loadTrained`
+ * brought back), else the config it was built from.
+ */
+function currentFaceCrop(): FaceCropSpec | undefined {
+  if (trained) return trained.model.faceCrop;
+  return model ? modelConfigOf(model)?.faceCrop : undefined;
+}
+
+/** What predicting with the current model needs for its face crop: the spec and BlazeFace, or `null` (whole images). */
+async function faceCropOptions(): Promise<{ faceCrop: FaceCropSpec | null; faceDetector?: Awaited<ReturnType<typeof faceDetector.get>> }> {
+  const faceCrop = currentFaceCrop();
+  return faceCrop ? { faceCrop, faceDetector: await faceDetector.get() } : { faceCrop: null };
+}
 
 function current(): tf.LayersModel {
   if (!model) throw new Error('no model built yet');
@@ -440,7 +502,8 @@ const api = {
     if (!resume) await runStore.clear().catch(() => undefined);
     const checkpoint = resume ? ((await runStore.loadCheckpoint()) ?? undefined) : undefined;
     if (resume && !checkpoint) throw new Error('the checkpoint to resume from is gone (site data cleared?)');
-    const { archive, index } = await openedDataset();
+    const open = await openedDataset();
+    const { archive, index } = open;
     const featureStore = spillingFeatureStore(memoryFeatureStore(), FEATURE_MEMORY_BYTES, () => idbFeatureStore());
     trained = null;
     // Events travel on the listener's own port, which is not ordered with this call's reply: awaiting the
@@ -454,16 +517,26 @@ const api = {
       dataset: { archive, index, decoder: bitmapDecoder },
       model: current(),
       rebuild: () => build(config.model),
-      restartBackend: () => restartBackend(backendOptions),
+      restartBackend: () => {
+        // BlazeFace's weights lived on the lost backend: the next crop loads it again.
+        faceDetector.forget();
+        return restartBackend(backendOptions);
+      },
       onEvent: forward,
       featureStore,
       hooks: (await e2e)?.hooks ?? [],
       resume: checkpoint,
       onCheckpoint: keepCheckpoints(notice),
       trunkRunner: trunkRunnerFor(trunkEngine, config, forward),
+      ...(config.model.faceCrop && { faceDetector: await faceDetector.get() }),
     });
     try {
-      trained = (await training.done).info;
+      const outcome = await training.done;
+      trained = outcome.info;
+      if (outcome.faceCrop && config.model.faceCrop) {
+        const known = cropsFor(open, config.model.faceCrop);
+        for (const item of [...outcome.splits.train, ...outcome.splits.val, ...outcome.splits.test]) known.set(item.path, item);
+      }
     } finally {
       // The run's Report stays readable (`report`) once it is over.
       finished = training?.report ?? null;
@@ -480,15 +553,20 @@ const api = {
    */
   async lrFind(config: TrainConfig, onEvent: (e: LrFindEvent) => void): Promise<LrFindResult> {
     if (training) throw new Error('a run is training: find the learning rate before or after it');
-    const { archive, index } = await openedDataset();
+    const open = await openedDataset();
     const model = current();
     const { batchSize } = fitBatchSizeToDevice(model, config.batchSize);
     const { steps } = LR_FIND_DEFAULTS;
     const run = (sweep = { cancelled: false });
     try {
+      // The sweep sees what a run would: each image's face crop when the model takes them.
+      const whole = trainingSplits(open.index).train;
+      const spec = config.model.faceCrop;
+      const onProgress = (done: number, total: number) => onEvent({ type: 'faces', done, total });
+      const train = spec ? await croppedItems(open, whole, spec, { onProgress, cancelled: () => run.cancelled }) : whole;
       return await lrFind(
         model,
-        { archive, decoder: bitmapDecoder, splits: { train: trainingSplits(index).train, val: [] } },
+        { archive: open.archive, decoder: bitmapDecoder, splits: { train, val: [] } },
         { ...config, batchSize },
         {
           steps,
@@ -512,7 +590,9 @@ const api = {
   async showBatch(config: TrainConfig, step: number, side: number): Promise<ShownImage[]> {
     const { archive, index } = await openedDataset();
     const { batchSize } = model ? fitBatchSizeToDevice(model, config.batchSize) : config;
-    const shown = await showBatch(archive, bitmapDecoder, trainingSplits(index).train, { batchSize, seed: config.seed, augment: config.augment, step, side });
+    const spec = config.model.faceCrop;
+    const faceCrop = spec && { spec, detector: await faceDetector.get() };
+    const shown = await showBatch(archive, bitmapDecoder, trainingSplits(index).train, { batchSize, seed: config.seed, augment: config.augment, step, side, faceCrop });
     return transfer(shown, shown.map((s) => s.rgba.buffer as ArrayBuffer));
   },
   /** The newest checkpoint saved in IndexedDB, without its weights; null when there is none. */
@@ -534,15 +614,17 @@ const api = {
   async predictFrame(frame: ImageBitmap, task: TaskName, ctx: TaskContext): Promise<Prediction> {
     try {
       // The frame is already decoded: the decoder predictImage asks for resizes it and ignores the (empty) bytes.
-      return await predictImage(current(), TASKS[task], ctx, new Uint8Array(0), async (_bytes, options) => bitmapPixels(frame, options));
+      const decoder: ImageDecoder = async (_bytes, options) => bitmapPixels(frame, options);
+      return await predictImage(current(), TASKS[task], ctx, new Uint8Array(0), decoder, await faceCropOptions());
     } finally {
       frame.close();
     }
   },
-  /** One image (its file's bytes, transferred) → the task's prediction with the current model. */
-  async predict(bytes: ArrayBuffer, task: TaskName, ctx: TaskContext, options: { tta?: TtaName } = {}): Promise<Prediction> {
+  /** One image (its file's bytes, transferred) → the task's prediction with the current model, and its face crop if it takes one. */
+  async predict(bytes: ArrayBuffer, task: TaskName, ctx: TaskContext, options: { tta?: TtaName } = {}): Promise<PredictedImage> {
     (await e2e)?.faultAt('predict');
-    return predictImage(current(), TASKS[task], ctx, new Uint8Array(bytes), bitmapDecoder, options);
+    const scored = await imageOutputs(current(), TASKS[task], ctx, new Uint8Array(bytes), bitmapDecoder, { ...options, ...(await faceCropOptions()) });
+    return { ...decodeOutputs(TASKS[task], ctx, scored), ...(scored.crop && { crop: scored.crop }) };
   },
   /**
    * The current model on the open dataset's test split (`interpret`, the run's splits): its metrics and confusion
@@ -554,11 +636,15 @@ const api = {
     options: { tta?: TtaName; batchSize?: number },
     onProgress?: (done: number, total: number) => void,
   ): Promise<Interpretation> {
-    const { archive, index } = await openedDataset();
-    const items = trainingSplits(index).test;
-    if (items.length === 0) {
+    const open = await openedDataset();
+    const { archive, index } = open;
+    const whole = trainingSplits(index).test;
+    if (whole.length === 0) {
       throw new Error(`${index.report.name} has no test split (its splits: ${Object.keys(index.report.splits).join(', ') || 'none'})`);
     }
+    // A model that takes face crops is scored on them: the run's own when it ran in this session, else cut now.
+    const spec = currentFaceCrop();
+    const items = spec ? await croppedItems(open, whole, spec, { onProgress }) : whole;
     return interpret(current(), TASKS[task], ctx, archive, items, { decoder: bitmapDecoder, ...options, onProgress });
   },
   /** Every image of a zip or of picked files → one row each, a bad image's row saying why (`predictArchive`). */
@@ -570,7 +656,7 @@ const api = {
     onProgress?: (done: number, total: number) => void,
   ): Promise<PredictedFile[]> {
     const archive = await openSource(source);
-    return predictArchive(current(), TASKS[task], ctx, archive, { decoder: bitmapDecoder, ...options, onProgress });
+    return predictArchive(current(), TASKS[task], ctx, archive, { decoder: bitmapDecoder, ...options, onProgress, ...(await faceCropOptions()) });
   },
   /** The trained model's files (model.json, weights.bin, studio.json) as one zip, for "Download model". */
   async exportZip(): Promise<Uint8Array> {

@@ -5,9 +5,11 @@
  * are left to the caller's captions (augmentation does not change them).
  */
 import * as tf from '@tensorflow/tfjs';
-import { batchIndices, faceGroup, type Archive, type DatasetItem, type ImageDecoder } from '../data';
+import { batchIndices, faceGroup, type Archive, type DatasetItem, type FaceCropSpec, type ImageDecoder } from '../data';
+import type { FaceDetector } from '../landmarks';
 import { augment, type AugmentOptions } from './augment';
 import { loadPixels } from './batches';
+import { cropFaces } from './cropFaces';
 
 export interface ShowBatchOptions {
   /** The run's batch size and seed (its shuffle and augmentation draws). */
@@ -19,6 +21,8 @@ export interface ShowBatchOptions {
   step: number;
   /** Side of the square thumbnails, in pixels. */
   side: number;
+  /** A model that takes face crops (`ModelConfig.faceCrop`): the batch's items (only those) are cut to them first. */
+  faceCrop?: { spec: FaceCropSpec; detector: FaceDetector };
 }
 
 /** One image of the batch as shown. */
@@ -70,7 +74,9 @@ export async function showBatch(archive: Archive, decoder: ImageDecoder, train: 
   if (train.length === 0) throw new Error('nothing to show: the train split is empty');
   const plan = batchIndices(train.length, 1, { batchSize, seed, shuffle: true, dropLast: train.length > batchSize });
   const step = ((options.step % plan.length) + plan.length) % plan.length;
-  const items = plan[step].map((i) => train[i]);
+  const picked = plan[step].map((i) => train[i]);
+  const crop = options.faceCrop;
+  const items = crop ? (await cropFaces(picked, { archive, decoder, detector: crop.detector, spec: crop.spec })).items : picked;
   const pixels = await loadPixels(archive, items, { decoder, inputSize: side });
   let images: tf.Tensor4D = pixels;
   let points = items.map((item) => item.points);

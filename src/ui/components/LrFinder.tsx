@@ -5,6 +5,7 @@ import { SUGGESTION_DIGITS } from '../store/lrFinderSlice';
 import { LrFinderChart } from './LrFinderChart';
 
 const ENDED = { done: 'swept every step', diverged: 'stopped once the loss blew up', cancelled: 'cancelled' } as const;
+const PHASES = { faces: 'Finding faces', cache: 'Caching features', sweep: 'Sweeping' } as const;
 
 /**
  * fastai's learning-rate finder in the Train panel: sweep, watch the loss against the rate, take the suggestion
@@ -38,7 +39,7 @@ export function LrFinder() {
         ) : null}
         {view.progress ? (
           <span className="train-phase" data-testid="lr-finder-progress">
-            {view.progress.phase === 'cache' ? 'Caching features' : 'Sweeping'} <progress max={view.progress.total} value={view.progress.done} />{' '}
+            {PHASES[view.progress.phase]} <progress max={view.progress.total} value={view.progress.done} />{' '}
             {view.progress.done} / {view.progress.total}
           </span>
         ) : null}

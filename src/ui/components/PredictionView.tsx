@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { faceGroup, GENDER_NAMES, type DatasetItem } from '../../engine/data';
-import type { Prediction } from '../../engine/tasks';
+import type { PredictedImage } from '../../workers/trainer.worker';
 
 /** Class probabilities as bars, the most likely first. */
-export function ClassBars({ prediction }: { prediction: Extract<Prediction, { task: 'classification' }> }) {
+export function ClassBars({ prediction }: { prediction: Extract<PredictedImage, { task: 'classification' }> }) {
   const order = prediction.probs.map((p, i) => [p, i] as const).sort((a, b) => b[0] - a[0]);
   return (
     <ul className="prob-bars" aria-label="Class probabilities">
@@ -18,8 +18,11 @@ export function ClassBars({ prediction }: { prediction: Extract<Prediction, { ta
   );
 }
 
-/** The image with predicted points (coloured by face group) and, when known, the true ones (rings). */
-function PointsOnImage({ url, points, truth }: { url: string; points: [number, number][]; truth?: number[] }) {
+/**
+ * The image with predicted points (coloured by face group) and, when known, the true ones (rings); under them, a
+ * thin dashed square where the model's face crop was cut (a model that takes face crops).
+ */
+function PointsOnImage({ url, points, truth, crop }: { url: string; points: [number, number][]; truth?: number[]; crop?: PredictedImage['crop'] }) {
   const [size, setSize] = useState<{ w: number; h: number } | null>(null);
   const r = size ? Math.max(size.w, size.h) / 120 : 1;
   return (
@@ -27,6 +30,18 @@ function PointsOnImage({ url, points, truth }: { url: string; points: [number, n
       <img src={url} alt="" onLoad={(e) => setSize({ w: e.currentTarget.naturalWidth, h: e.currentTarget.naturalHeight })} />
       {size ? (
         <svg viewBox={`0 0 ${size.w} ${size.h}`} preserveAspectRatio="none" data-testid="predicted-points">
+          {crop ? (
+            <rect
+              x={crop.square[0]}
+              y={crop.square[1]}
+              width={crop.square[2]}
+              height={crop.square[2]}
+              className={crop.noFace ? 'kp-crop kp-crop-none' : 'kp-crop'}
+              strokeWidth={r / 3}
+              strokeDasharray={`${r * 1.5} ${r}`}
+              data-testid="predicted-crop"
+            />
+          ) : null}
           {truth
             ? Array.from({ length: truth.length / 2 }, (_, k) => (
                 <circle key={`t${k}`} cx={truth[2 * k] * size.w} cy={truth[2 * k + 1] * size.h} r={r * 1.3} className="kp-truth" />
@@ -42,7 +57,7 @@ function PointsOnImage({ url, points, truth }: { url: string; points: [number, n
 }
 
 /** One prediction in the user's terms; `truth` is the dataset's label of the same image, when known. */
-export function PredictionView({ url, prediction, truth }: { url: string; prediction: Prediction; truth: DatasetItem | null }) {
+export function PredictionView({ url, prediction, truth }: { url: string; prediction: PredictedImage; truth: DatasetItem | null }) {
   switch (prediction.task) {
     case 'classification':
       return (
@@ -60,9 +75,10 @@ export function PredictionView({ url, prediction, truth }: { url: string; predic
     case 'keypoints':
       return (
         <div className="prediction">
-          <PointsOnImage url={url} points={prediction.points} truth={truth?.points} />
+          <PointsOnImage url={url} points={prediction.points} truth={truth?.points} crop={prediction.crop} />
           <p className="muted" data-testid="predicted-label">
             {prediction.points.length} points{truth?.points ? ' · rings: the dataset’s points' : ''}
+            {prediction.crop ? (prediction.crop.noFace ? ' · no face found: the whole image was the crop' : ' · dashed: the face crop') : ''}
           </p>
         </div>
       );

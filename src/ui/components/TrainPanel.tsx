@@ -2,6 +2,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { useStudio } from '../store';
 import { taskNameOf } from '../training/hyperParams';
 import { DownloadModel } from './DownloadModel';
+import { FaceCropOption } from './FaceCropOption';
 import { FineTuneOptions } from './FineTuneOptions';
 import { HyperParams } from './HyperParams';
 import { LrFinder } from './LrFinder';
@@ -30,6 +31,7 @@ export function TrainPanel() {
         <DownloadModel />
       </header>
       <HyperParams />
+      <FaceCropOption />
       <FineTuneOptions />
       <LrFinder />
       <ShowBatch />

@@ -14,8 +14,8 @@ export const SUGGESTION_DIGITS = 2;
 /** The learning-rate finder as the Train panel shows it: plain data from the worker's sweep. */
 export interface LrFinderView {
   status: 'idle' | 'running' | 'done' | 'failed';
-  /** Where a running sweep is: the feature cache first, then its steps. */
-  progress: { phase: 'cache' | 'sweep'; done: number; total: number } | null;
+  /** Where a running sweep is: the face crops (a model that takes them), the feature cache, then its steps. */
+  progress: { phase: 'faces' | 'cache' | 'sweep'; done: number; total: number } | null;
   /** (lr, smoothed loss, raw loss) per step so far. */
   points: LrPoint[];
   /** The finished sweep's suggestions and why it ended (suggestions NaN when cancelled before a curve). */
@@ -88,7 +88,7 @@ export const createLrFinderSlice: StateCreator<StudioState, [], [], LrFinderSlic
         const onEvent = proxy((e: LrFindEvent) => {
           if (!live()) return;
           if (cancelAsked) void cancelInWorker();
-          if (e.type === 'cache') update({ progress: { phase: 'cache', done: e.done, total: e.total } });
+          if (e.type === 'faces' || e.type === 'cache') update({ progress: { phase: e.type, done: e.done, total: e.total } });
           else set((st) => ({ lrFinder: { ...st.lrFinder, points: [...st.lrFinder.points, e.point], progress: { phase: 'sweep', done: e.index + 1, total: e.total } } }));
         });
         const { points, suggestion, steep, valley, ended } = await trainerWorker.call((api) => api.lrFind(config, onEvent));

@@ -1,10 +1,10 @@
 import { transfer } from 'comlink';
 import type { StateCreator } from 'zustand';
 import { printable, type DatasetItem } from '../../engine/data';
-import type { Prediction } from '../../engine/tasks';
 import type { TrainConfig, TtaName } from '../../engine/train';
 import { errorInfo } from '../errorInfo';
 import { trainerWorker } from '../trainerWorkerClient';
+import type { PredictedImage } from '../../workers/trainer.worker';
 import type { StudioState } from './index';
 
 /** One image's prediction as the Predict panel shows it. */
@@ -13,7 +13,8 @@ export interface PredictionView {
   name: string;
   /** Object URL of the image the user gave (revoked when the next one comes). */
   url: string;
-  result: Prediction;
+  /** The prediction, and the face crop the model saw (a model that takes face crops). */
+  result: PredictedImage;
   /** The dataset's own label of an image of the same name, when there is one. */
   truth: DatasetItem | null;
 }
@@ -40,9 +41,9 @@ export const initialPredictState = {
 };
 
 /** The trained model's prediction on one encoded image (its bytes transferred), decoded with the run's task. */
-export async function predictBlob(blob: Blob, run: TrainConfig, tta: TtaName = 'none'): Promise<Prediction> {
+export async function predictBlob(blob: Blob, run: TrainConfig, tta: TtaName = 'none'): Promise<PredictedImage> {
   const bytes = await blob.arrayBuffer();
-  return trainerWorker.call<Prediction>((api) => api.predict(transfer(bytes, [bytes]), run.task, run.ctx, { tta }));
+  return trainerWorker.call<PredictedImage>((api) => api.predict(transfer(bytes, [bytes]), run.task, run.ctx, { tta }));
 }
 
 /** What the trained keypoint model is called where its points are compared with the pretrained ones. */
