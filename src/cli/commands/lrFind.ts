@@ -54,7 +54,7 @@ export async function lrFindCommand(argv: string[]): Promise<number> {
     try {
       const modelConfig = { ...config.model, weights: weights.pretrained ? ('pretrained' as const) : ('random' as const) };
       process.stderr.write(
-        `${archive.name}: ${config.task}, train ${splits.train.length}; ${model.name} at ${config.model.inputSize}² on ${tf.getBackend()}; ${config.optimizer}, batch ${config.batchSize}\n`,
+        `${archive.name}: ${config.task}, train ${splits.train.length}; ${model.name} at ${config.model.inputSize}² on ${tf.getBackend()}; ${config.optimizer}, batch ${config.batchSize}${config.model.faceCrop ? '; on face crops (BlazeFace)' : ''}\n`,
       );
       // The sweep sees what training would: each image's face crop when the model takes them.
       const detector = await faceDetectorFor(config.model.faceCrop);
