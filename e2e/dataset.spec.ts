@@ -128,9 +128,19 @@ test('pick facial-keypoints.zip: a thumbnail with 68 dots coloured by face group
   });
 });
 
-test('the three sample buttons load their samples', async ({ page }) => {
+/** The model built and shown (backbone, preset, input size) once it is ready, as the model bar shows it. */
+async function builtModel(page: Page): Promise<string | null> {
+  const s = await page.evaluate(() => {
+    const { modelStatus, modelConfig } = (window as unknown as { __store: { getState(): { modelStatus: string; modelConfig: { backbone: string; preset: string; inputSize?: number } | null } } }).__store.getState();
+    return { modelStatus, modelConfig };
+  });
+  return s.modelStatus === 'ready' && s.modelConfig ? `${s.modelConfig.backbone} ${s.modelConfig.preset} ${s.modelConfig.inputSize}` : null;
+}
+
+test('the three sample buttons load their samples, each with its task\'s default model proposed', async ({ page }) => {
   await page.goto('/');
   const samples = page.getByRole('group', { name: 'Try a sample' });
+  const backbone = page.getByRole('combobox', { name: 'Backbone' });
 
   await test.step('Cats vs dogs', async () => {
     await samples.getByRole('button', { name: 'Cats vs dogs' }).click();
@@ -138,6 +148,7 @@ test('the three sample buttons load their samples', async ({ page }) => {
     await expect(page.getByTestId('dataset-name')).toHaveText('cats-dogs.zip');
     await expect(page.getByTestId('hist-train-cats')).toContainText('40');
     await expect(page.getByTestId('thumb').first().getByTestId('thumb-label')).toHaveText('cats');
+    await expect.poll(() => builtModel(page), { timeout: 60_000 }).toBe('mobilenet_v3 binary 320');
   });
 
   await test.step('Facial keypoints', async () => {
@@ -146,6 +157,11 @@ test('the three sample buttons load their samples', async ({ page }) => {
     await waitForDataset(page);
     await expect(page.getByTestId('split-training')).toHaveText('training: 60');
     await expect(page.getByTestId('thumb').first().locator('circle')).toHaveCount(68);
+    // With no click: the keypoints default (what `train --data` runs), face_dense at 112² on face crops.
+    await expect.poll(() => builtModel(page), { timeout: 60_000 }).toBe('face_dense keypoints 112');
+    await expect(backbone).toHaveValue('face_dense');
+    await expect(page.getByTestId('model-input-size')).toHaveText('input 112×112');
+    await expect(page.getByRole('checkbox', { name: 'Face crop' })).toBeChecked();
   });
 
   await test.step('Age + gender', async () => {
@@ -156,6 +172,9 @@ test('the three sample buttons load their samples', async ({ page }) => {
     await expect(page.getByTestId('hist-train-Male')).toContainText('40');
     await expect(page.getByTestId('hist-train-Female')).toContainText('40');
     await expect(page.getByTestId('thumb').first().getByTestId('thumb-label')).toHaveText(/^\d+(\.\d)? y · (Male|Female)$/);
+    await expect.poll(() => builtModel(page), { timeout: 60_000 }).toBe('face_xception age-gender 112');
+    await expect(backbone).toHaveValue('face_xception');
+    await expect(page.getByTestId('model-input-size')).toHaveText('input 112×112');
   });
 });
 

@@ -15,7 +15,8 @@ const BLANK = 'blank_grey.png';
 
 interface StoreView {
   proposal: { hyper: { faceCrop?: { scale: number; shift: number } } } | null;
-  modelConfig: { backbone: string; inputSize?: number } | null;
+  modelConfig: { backbone: string; preset: string; inputSize?: number } | null;
+  undoStack: unknown[];
   modelStatus: string;
   trainState: string;
   trainMessage: string | null;
@@ -59,16 +60,21 @@ test('face crop: face_dense on face crops, trained and predicted in the studio',
   const { zip, testImage } = await keypointsSubset();
   await openStudio(page);
 
-  await test.step('drop a small keypoints zip, pick face_dense: Face crop is proposed, and says what it does', async () => {
+  await test.step('drop a small keypoints zip: with no click, face_dense at 112² on face crops is proposed', async () => {
     await dropBytes(page, page.getByTestId('drop-zone'), 'keypoints-small.zip', zip, 'application/zip');
     await settled(page);
-    await page.getByRole('combobox', { name: 'Backbone' }).selectOption('face_dense');
-    // The model takes the proposal's input size once face_dense's proposal is in: then the proposal shown is its.
-    const proposed = async () => {
+    // The untrained mobilenet_v3 the studio opened with follows the dataset: the keypoints default, built once.
+    const built = async () => {
       const config = (await field(page, 'modelStatus')) === 'ready' ? await field(page, 'modelConfig') : null;
-      return config?.backbone === 'face_dense' && config.inputSize !== undefined;
+      return config && `${config.backbone} ${config.preset} ${config.inputSize}`;
     };
-    await expect.poll(proposed, { timeout: 60_000 }).toBe(true);
+    await expect.poll(built, { timeout: 60_000 }).toBe('face_dense keypoints 112');
+    await expect(page.getByRole('combobox', { name: 'Backbone' })).toHaveValue('face_dense');
+    await expect(page.getByRole('combobox', { name: 'Preset' })).toHaveValue('keypoints');
+    await expect(page.getByTestId('model-input-size')).toHaveText('input 112×112');
+    await expect(page.getByRole('combobox', { name: 'Input size' })).toHaveValue('112');
+    // Nothing the user did to take back: the switch is the studio's proposal, not theirs.
+    expect(await field(page, 'undoStack')).toEqual([]);
     const box = page.getByRole('checkbox', { name: 'Face crop' });
     await expect(page.getByText('Face crop', { exact: true }).locator('..')).toHaveAttribute('title', 'Train and predict on the square around each face BlazeFace finds');
     // The keypoints recipe on face_dense proposes the face crop (FACE_CROP): the box is on, untouched.

@@ -164,6 +164,18 @@ test('reload keeps the project; a backbone switch can be undone; a new dataset f
     await expect(page.getByTestId('gallery-item')).toHaveCount(0);
   });
 
+  await test.step('the trained model\'s backbone stays; the model bar offers the task\'s own, one click away', async () => {
+    const backbone = page.getByRole('combobox', { name: 'Backbone' });
+    await expect(backbone).toHaveValue('mobilenet_v3');
+    const hint = page.getByTestId('task-backbone-hint');
+    await expect(hint).toContainText("This task's proposed backbone is face_dense.");
+    await hint.getByRole('button', { name: 'Use face_dense' }).click();
+    await settled(page);
+    await expect(backbone).toHaveValue('face_dense');
+    await expect(page.getByTestId('model-input-size')).toHaveText('input 112×112');
+    await expect(hint).toHaveCount(0);
+  });
+
   await test.step('reload: the dataset opened last comes back, not the project trained before', async () => {
     await page.reload();
     await settled(page);
@@ -171,5 +183,7 @@ test('reload keeps the project; a backbone switch can be undone; a new dataset f
     expect(await field(page, 'restored')).toBe(false);
     expect(await field(page, 'epochs')).toEqual([]);
     await expect(page.getByRole('combobox', { name: 'Backbone' })).toBeEnabled();
+    // No trained model comes back with it, nothing to lose: the keypoints default is proposed.
+    await expect(page.getByRole('combobox', { name: 'Backbone' })).toHaveValue('face_dense', { timeout: 60_000 });
   });
 });

@@ -114,11 +114,12 @@ test('landmarks: a trained keypoint model’s 68 points beside the pretrained on
   const section = page.getByRole('region', { name: 'Landmarks' });
   const nme = section.getByTestId('landmarks-nme');
 
-  await test.step('train the facial-keypoints sample for 1 epoch at 32²', async () => {
+  await test.step('train the facial-keypoints sample on its proposed face_dense (face crops) for 1 epoch at 32²', async () => {
     await page.goto('/');
     await expect.poll(() => field(page, 'modelStatus'), { timeout: 90_000 }).toBe('ready');
     await page.getByRole('group', { name: 'Try a sample' }).getByRole('button', { name: 'Facial keypoints' }).click();
     await expect.poll(() => field(page, 'datasetStatus'), { timeout: 60_000 }).toBe('ready');
+    await expect(page.getByRole('combobox', { name: 'Backbone' })).toHaveValue('face_dense', { timeout: 60_000 });
     await page.getByRole('combobox', { name: 'Input size' }).selectOption('32');
     await expect.poll(async () => ((await field(page, 'modelStatus')) === 'ready' ? ((await field(page, 'modelConfig')) as { inputSize?: number })?.inputSize : null), {
       timeout: 60_000,

@@ -13,13 +13,15 @@ function InputSize({ size }: { size: number }) {
 
 /** Backbone and preset (head) selects; a change rebuilds the model with the preset's freezing. */
 export function ModelPicker() {
-  const { catalog, config, switchModel, datasetClasses, proposedSize } = useStudio(
+  const { catalog, config, switchModel, datasetClasses, proposedSize, taskDefault, busy } = useStudio(
     useShallow((s) => ({
       catalog: s.catalog,
       config: s.modelConfig,
       switchModel: s.switchModel,
       datasetClasses: s.datasetReport?.classes?.length,
       proposedSize: s.proposal?.inputSize,
+      taskDefault: s.taskDefault,
+      busy: s.modelStatus !== 'ready' || s.trainState === 'running' || s.trainState === 'paused',
     })),
   );
   // A multiclass head needs a class count: the dataset's when one is loaded, else 3 to show the head's shape.
@@ -66,6 +68,21 @@ export function ModelPicker() {
         </select>
       </label>
       {backbone ? <InputSize size={config?.inputSize ?? proposedSize ?? backbone.inputSize} /> : null}
+      {taskDefault && config && taskDefault.backbone !== config.backbone ? (
+        <span className="muted" data-testid="task-backbone-hint">
+          This task's proposed backbone is {taskDefault.backbone}.{' '}
+          <button
+            type="button"
+            disabled={busy}
+            onClick={() => {
+              const { backbone: name, preset, ...shape } = taskDefault;
+              void switchModel(name, preset, shape);
+            }}
+          >
+            Use {taskDefault.backbone}
+          </button>
+        </span>
+      ) : null}
     </div>
   );
 }

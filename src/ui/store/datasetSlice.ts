@@ -3,6 +3,7 @@ import type { DatasetReport, LayoutName } from '../../engine/data';
 import type { DatasetSource } from '../../workers/trainer.worker';
 import { datasetCache } from '../datasetCache';
 import { readingProgress, type ReadingProgress } from '../training/readingProgress';
+import { keepsModel, taskModel } from '../training/taskModel';
 import { trainerWorker } from '../trainerWorkerClient';
 import type { StudioState } from './index';
 
@@ -97,11 +98,44 @@ export const createDatasetSlice: StateCreator<StudioState, [], [], DatasetSlice>
       });
       if (mine !== generation) return;
       set({ datasetStatus: 'ready', datasetReport: report, viewSplit: Object.keys(report.splits)[0] ?? null });
+      // Asked before the project starts over, which forgets a trained model: one the user trained stays theirs.
+      const s = get();
+      const keep = keepsModel({
+        backbonePicked: s.backbonePicked,
+        trained: s.trained,
+        resumable: s.resumable !== null,
+        running: s.trainState === 'running' || s.trainState === 'paused',
+      });
       if (!reopen) await get().startProjectOnDataset();
-      void get().refreshProposal();
+      if (mine !== generation) return;
+      if (!(await followTask(mine, keep))) void get().refreshProposal();
     } catch (e) {
       if (mine === generation) set({ datasetStatus: 'error', datasetError: (e as Error)?.message ?? String(e) });
     }
+  }
+
+  /**
+   * The task's default backbone with its head at the proposed input size (the worker's plan with no backbone chosen:
+   * what `train --data ZIP` runs): built, in one build whose proposal follows, unless the model is the user's
+   * (`keep`): then the model bar offers it (`taskDefault`). False when nothing was built.
+   */
+  async function followTask(mine: number, keep: boolean): Promise<boolean> {
+    set({ taskDefault: null });
+    const report = get().datasetReport;
+    if (!report?.task || report.ambiguous) return false;
+    // No plan (a worker restarted meanwhile): the proposal for the model shown says why, as before.
+    const planned = await trainerWorker
+      .call((api) => api.proposal({}))
+      .then((p) => p.planned)
+      .catch(() => null);
+    const model = planned && taskModel(planned.model, get().modelConfig, get().catalog);
+    if (!model || mine !== generation) return false;
+    if (keep) {
+      set({ taskDefault: model });
+      return false;
+    }
+    void get().followDataset(model);
+    return true;
   }
 
   /** Runs an edit of the open dataset and shows its new report (the grid and histogram read it again). */
@@ -121,13 +155,20 @@ export const createDatasetSlice: StateCreator<StudioState, [], [], DatasetSlice>
     }
   }
 
+  /** A backbone picked for the dataset shown is not a pick for the next one (one picked before any dataset is). */
+  function forgetPickFor(options: OpenOptions = {}): void {
+    if (!options.reopen && get().datasetReport) set({ backbonePicked: false });
+  }
+
   return {
     ...initialDatasetState,
     openDataset(source, options) {
+      forgetPickFor(options);
       currentSample = null;
       return read(source, undefined, options);
     },
     async openSample(name, options) {
+      forgetPickFor(options);
       const file = `${name}.zip`;
       set({ ...initialDatasetState, datasetStatus: 'reading', datasetName: file });
       try {
@@ -160,7 +201,7 @@ export const createDatasetSlice: StateCreator<StudioState, [], [], DatasetSlice>
       currentSample = null;
       trainerWorker.closeDataset();
       datasetCache.clear();
-      set(initialDatasetState);
+      set({ ...initialDatasetState, taskDefault: null });
     },
   };
 };

@@ -20,6 +20,7 @@ import type { StudioState } from './index';
 import { hasTrainedModel } from './trainingSlice';
 import { nextUndoSeq } from './undoOrder';
 import { initialRunView } from '../training/runView';
+import type { TaskModel } from '../training/taskModel';
 
 /** What the worker offers: backbones (with their presets) and all preset names. */
 export interface Catalog {
@@ -56,6 +57,13 @@ export interface ModelSlice {
   /** Module whose toggle is on its way to the worker. */
   pendingPath: string | null;
   undoStack: UndoEntry[];
+  /**
+   * The user picked the backbone or preset (the model bar) for the open dataset, or before any was opened: opening
+   * a dataset then keeps the model instead of switching to the task's default backbone. A new dataset clears it.
+   */
+  backbonePicked: boolean;
+  /** The open dataset's task default (`taskModel`) when opening it kept the user's model: the model bar offers it. */
+  taskDefault: TaskModel | null;
   /** Bytes of weights read so far, while bundled weights load or a weights file downloads. */
   weightsProgress: { loaded: number; total: number | null } | null;
   /** Where the last weights file came from: 'network', or 'cache' when IndexedDB had it. */
@@ -70,6 +78,11 @@ export interface ModelSlice {
    * model, that model and its run are put aside for Undo instead of being lost.
    */
   switchModel(backbone: BackboneName, preset: PresetName, shape?: Pick<ModelConfig, 'numClasses' | 'inputSize'>): Promise<void>;
+  /**
+   * A newly opened dataset's model (`taskModel`: the task's default backbone, head and input size), built as
+   * `chooseModel` does unless the user picked a model meanwhile (theirs stays).
+   */
+  followDataset(model: TaskModel): Promise<void>;
   /** Drops a backbone switch's Undo (a new dataset or a new run: the trained model it would bring back is gone). */
   forgetModelUndo(): void;
   /**
@@ -104,6 +117,8 @@ export const initialModelState = {
   modelError: null as string | null,
   pendingPath: null as string | null,
   undoStack: [] as UndoEntry[],
+  backbonePicked: false,
+  taskDefault: null as TaskModel | null,
   weightsProgress: null as ModelSlice['weightsProgress'],
   weightsFetchedFrom: null as ModelSlice['weightsFetchedFrom'],
 };
@@ -198,6 +213,7 @@ export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (
     chooseModel: (backbone, preset, shape = {}) => serial(() => build({ backbone, preset, ...shape, freezeOps: [] }, false)),
 
     async switchModel(backbone, preset, shape) {
+      set({ backbonePicked: true });
       const s = get();
       const trained = hasTrainedModel(s) && s.modelConfig;
       if (!trained) return get().chooseModel(backbone, preset, shape);
@@ -219,6 +235,11 @@ export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (
       await get().chooseModel(backbone, preset, shape);
       set({ undoStack: [{ kind: 'switch', to: backbone, trained, run, seq: nextUndoSeq() }] });
     },
+
+    followDataset: ({ backbone, preset, ...shape }) =>
+      serial(async () => {
+        if (!get().backbonePicked) await build({ backbone, preset, ...shape, freezeOps: [] }, false);
+      }),
 
     forgetModelUndo: () => set((s) => ({ undoStack: s.undoStack.filter((e) => e.kind !== 'switch') })),
 
