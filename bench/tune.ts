@@ -129,7 +129,7 @@ const FACE_SEARCHES: Partial<Record<TaskName, TaskSearch>> = {
 };
 
 /**
- * `--crops`: keypoints on face crops (the square around BlazeFace's box, data/faceCrop.ts) with face_dense and its own
+ * `--crops`: keypoints (and age-gender) on face crops (the square around BlazeFace's box, data/faceCrop.ts) with face_dense and its own
  * 68-point head, in the domain it was trained on. Same val-only rules.
  */
 const CROP_SEARCHES: Partial<Record<TaskName, TaskSearch>> = {
@@ -140,6 +140,13 @@ const CROP_SEARCHES: Partial<Record<TaskName, TaskSearch>> = {
       [{}, FT('dense3', 5), FT('dense0', 5)],
       [{ learningRate: 3e-4 }, { epochs: 8 }, { augment: {} }],
     ],
+  },
+  // UTKFace's images are aligned face crops already: whether BlazeFace's square (tight, or with room for the hair)
+  // helps face-api's age and gender trunk over the whole image.
+  'age-gender': {
+    ...SEARCHES['age-gender'],
+    base: { backbone: 'face_xception', inputSize: 112, learningRate: 3e-4, batchSize: 4, epochs: 5, lossWeights: { age: 5, gender: 1 }, faceCrop: FACE_CROP },
+    stages: [[{}, { faceCrop: { scale: 1.4, shift: 0 } }]],
   },
 };
 
