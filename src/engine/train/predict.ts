@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { cropResize, cropSquare, normalize, pixelsFromCrop, wholeImageSquare, type FaceCropSpec, type ImageDecoder } from '../data';
-import { centralFace, type FaceDetector } from '../landmarks';
+import { cropResize, normalize, type FaceCropSpec, type ImageDecoder } from '../data';
+import type { FaceDetector } from '../landmarks';
+import { faceSquare } from './cropFaces';
+import { uncropPrediction } from './decodeItem';
 import { modelConfigOf, type Preprocessing } from '../models';
 import { isExternalModel } from './externalModel';
 import type { Prediction, Task, TaskContext } from '../tasks/types';
@@ -43,9 +45,8 @@ async function inputPixels(bytes: Uint8Array, decoder: ImageDecoder, s: number, 
   }
   if (!detector) throw new Error('this model takes face crops: predicting needs the face detector (BlazeFace)');
   const image = await decoder(bytes);
-  const face = centralFace(await detector.detect(image), image.width, image.height);
-  const square = face ? cropSquare(face.box, spec) : wholeImageSquare(image.width, image.height);
-  return { data: cropResize(image, square, s), size: { width: image.width, height: image.height }, crop: { square, noFace: !face } };
+  const crop = await faceSquare(detector, image, spec);
+  return { data: cropResize(image, crop.square, s), size: { width: image.width, height: image.height }, crop };
 }
 
 /** One image file → the model's outputs on it, decoded and stretched to the input size as in training, normalized, in inference mode. */
@@ -82,6 +83,5 @@ export async function predictImage(
 export function decodeOutputs(task: Task, ctx: TaskContext, { outputs, size, crop }: ImageOutputs): Prediction {
   if (!crop) return task.decode(outputs, size, ctx);
   const [, , side] = crop.square;
-  const prediction = task.decode(outputs, { width: side, height: side }, ctx);
-  return prediction.task === 'keypoints' ? { ...prediction, points: pixelsFromCrop(prediction.points, crop.square) } : prediction;
+  return uncropPrediction(task.decode(outputs, { width: side, height: side }, ctx), crop.square);
 }
